@@ -1,0 +1,32 @@
+"""The reablement goal-tracking service: Flask application factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from service.config import check_production_safety, load_settings
+from service.database import db
+from service.errors import ServiceApi, register_unexpected_error_handler
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: settings, extensions, API blueprints, CLI commands. Connects to nothing."""
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.update(load_settings(config))
+    check_production_safety(app.config)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    db.init_app(app)
+    api = ServiceApi()
+    api.init_app(app, spec_kwargs={"components": {"securitySchemes": {
+        "bearerAuth": {"type": "http", "scheme": "bearer"}}}})
+    register_unexpected_error_handler(app)
+
+    from service.routes import register_blueprints
+    from service.cli import register_commands
+
+    register_blueprints(api, app)
+    register_commands(app)
+    return app

@@ -1,0 +1,1 @@
+"""Administration: providers and users."""

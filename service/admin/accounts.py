@@ -1,0 +1,56 @@
+"""Creating providers and users (shared by the API, the CLI and the demo seed)."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.auth.passwords import hash_password
+from service.models import ROLES, Provider, User
+
+PROVIDER_ROLES = ("worker", "manager")
+
+
+class AccountError(ValueError):
+    """A user or provider that cannot be created; `field` names the culprit."""
+
+    def __init__(self, field: str, message: str, status: int = 422) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+        self.status = status
+
+
+def create_provider(session: Session, name: str, kind: str) -> Provider:
+    """Add a provider; names are unique."""
+    if session.execute(select(Provider).where(Provider.name == name)).scalar_one_or_none():
+        raise AccountError("name", "A provider with this name already exists.", 409)
+    provider = Provider(id=uuid.uuid4(), name=name, kind=kind)
+    session.add(provider)
+    session.flush()
+    return provider
+
+
+def create_user(session: Session, username: str, password: str, role: str,
+                provider_id: uuid.UUID | None) -> User:
+    """Add a user after checking role, provider and password rules."""
+    if role not in ROLES:
+        raise AccountError("role", f"Must be one of: {', '.join(ROLES)}.")
+    if len(password) < current_app.config["PASSWORD_MIN_LENGTH"]:
+        raise AccountError("password", f"Must be at least {current_app.config['PASSWORD_MIN_LENGTH']} characters.")
+    if role in PROVIDER_ROLES and provider_id is None:
+        raise AccountError("provider_id", f"A {role} must belong to a provider.")
+    if role not in PROVIDER_ROLES and provider_id is not None:
+        raise AccountError("provider_id", f"A {role} sees every provider and is not tied to one.")
+    if provider_id is not None and session.get(Provider, provider_id) is None:
+        raise AccountError("provider_id", "No such provider.")
+    if session.execute(select(User).where(User.username == username)).scalar_one_or_none():
+        raise AccountError("username", "This username is taken.", 409)
+    user = User(id=uuid.uuid4(), username=username, password_hash=hash_password(password),
+                role=role, provider_id=provider_id)
+    session.add(user)
+    session.flush()
+    return user

@@ -1,0 +1,15 @@
+"""Command-line entry points registered on the Flask app (`flask --app wsgi ...`)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_commands(app: Flask) -> None:
+    """Add every command group to the app's CLI."""
+    from service.cli.db import db_cli
+    from service.cli.events import events_cli
+    from service.cli.users import users_cli
+
+    for group in (db_cli, events_cli, users_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,94 @@
+"""Settings: defaults, then the environment (names as API.md gives them), then overrides."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"
+
+
+def _default_database_url() -> str:
+    """The embedded default: a SQLite file under var/ in the project."""
+    return f"sqlite:///{PROJECT_ROOT / 'var' / 'reablement.sqlite3'}"
+
+
+DEFAULTS: dict[str, Any] = {
+    "ENV": "development",
+    "SECRET_KEY": DEFAULT_SECRET_KEY,
+    "DATABASE_URL": None,
+    "REDIS_URL": None,
+    "HOURLY_RATE_GBP": 24.10,
+    "PACKAGE_WEEKS": 72,
+    "ACHIEVEMENT_CONFIRMATIONS": 2,
+    "SUPPRESSION_MIN_N": 5,
+    # 4 MiB: a full batch of 500 visits fits; anything larger is refused with 413.
+    "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
+    "TOKEN_TTL_SECONDS": 12 * 3600,
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_FAILURE_WINDOW_SECONDS": 15 * 60,
+    "PASSWORD_MIN_LENGTH": 12,
+    # argon2id cost; tests lower these so the suite stays fast.
+    "ARGON2_TIME_COST": 3,
+    "ARGON2_MEMORY_COST": 65536,
+    "QUEUE_NAME": "reablement",
+    "JOB_TIMEOUT_SECONDS": 60,
+    "JOB_RETRIES": 3,
+    "JOB_FAILURE_TTL_SECONDS": 7 * 24 * 3600,
+    "REDIS_SOCKET_TIMEOUT_SECONDS": 0.5,
+    # flask-smorest / OpenAPI
+    "API_TITLE": "Reablement goal tracking",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api/v1/docs",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "JSON_SORT_KEYS": False,
+}
+
+_CASTS: dict[str, type] = {
+    "HOURLY_RATE_GBP": float,
+    "PACKAGE_WEEKS": int,
+    "ACHIEVEMENT_CONFIRMATIONS": int,
+    "SUPPRESSION_MIN_N": int,
+    "MAX_CONTENT_LENGTH": int,
+    "TOKEN_TTL_SECONDS": int,
+    "LOGIN_MAX_FAILURES": int,
+    "LOGIN_FAILURE_WINDOW_SECONDS": int,
+    "ARGON2_TIME_COST": int,
+    "ARGON2_MEMORY_COST": int,
+    "JOB_TIMEOUT_SECONDS": int,
+    "JOB_RETRIES": int,
+}
+
+# Environment variables read besides those in DEFAULTS' casts.
+_ENV_STRINGS = ("ENV", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "QUEUE_NAME")
+
+
+def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return the settings: defaults, then environment variables, then `overrides`."""
+    settings = dict(DEFAULTS)
+    for name in _ENV_STRINGS:
+        value = os.environ.get(name)
+        if value:
+            settings[name] = value
+    for name, cast in _CASTS.items():
+        value = os.environ.get(name)
+        if value:
+            try:
+                settings[name] = cast(value)
+            except ValueError as exc:
+                raise RuntimeError(f"setting {name}={value!r} is not a valid {cast.__name__}") from exc
+    settings.update(overrides or {})
+    if not settings["DATABASE_URL"]:
+        settings["DATABASE_URL"] = _default_database_url()
+    return settings
+
+
+def check_production_safety(settings: dict[str, Any]) -> None:
+    """Refuse to run in production with the development secret key or no real database."""
+    if settings["ENV"] != "production":
+        return
+    if settings["SECRET_KEY"] == DEFAULT_SECRET_KEY or len(str(settings["SECRET_KEY"])) < 32:
+        raise RuntimeError("ENV=production needs SECRET_KEY set to a random value of 32+ characters")

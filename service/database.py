@@ -1,0 +1,112 @@
+"""The database extension: one engine per app, sessions per app context or per job."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """Make SQLite safe for concurrent writers: WAL, a busy timeout, and BEGIN IMMEDIATE.
+
+    pysqlite starts transactions lazily, so two writers can both read and then
+    deadlock upgrading to a write lock. Taking the write lock at BEGIN serialises
+    writers instead, which is what the event store's "no gaps" rule needs.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def build_engine(url: str) -> Engine:
+    """Create an engine for `url` with the settings this service relies on."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+class Database:
+    """Binds an engine to a Flask app and hands out sessions."""
+
+    def __init__(self) -> None:
+        self._engine: Engine | None = None
+        self._sessions: sessionmaker[Session] | None = None
+
+    def init_app(self, app: Flask) -> None:
+        """Create the engine from `DATABASE_URL` (lazily connecting) and register teardown."""
+        self._engine = build_engine(app.config["DATABASE_URL"])
+        self._sessions = sessionmaker(self._engine, expire_on_commit=False)
+        app.extensions["database"] = self
+        app.teardown_appcontext(self._close_request_session)
+
+    @property
+    def engine(self) -> Engine:
+        """The bound engine."""
+        if self._engine is None:
+            raise RuntimeError("Database.init_app() has not been called")
+        return self._engine
+
+    @property
+    def dialect(self) -> str:
+        """'postgresql' or 'sqlite'."""
+        return self.engine.dialect.name
+
+    def new_session(self) -> Session:
+        """A fresh session the caller must close."""
+        if self._sessions is None:
+            raise RuntimeError("Database.init_app() has not been called")
+        return self._sessions()
+
+    @property
+    def session(self) -> Session:
+        """The session of the current app context (one per request)."""
+        if "db_session" not in g:
+            g.db_session = self.new_session()
+        session: Session = g.db_session
+        return session
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session in a transaction, committed on success and rolled back on error."""
+        session = self.new_session()
+        try:
+            with session.begin():
+                yield session
+        finally:
+            session.close()
+
+    def _close_request_session(self, _exc: BaseException | None) -> None:
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+    def dispose(self) -> None:
+        """Close every pooled connection (used by tests and forked workers)."""
+        if self._engine is not None:
+            self._engine.dispose()
+
+
+db = Database()

@@ -1,0 +1,86 @@
+"""One error body for every error: {"code", "status", "message", "errors"}."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, NoReturn
+
+from flask import Flask
+from flask_smorest import Api
+from flask_smorest import abort as smorest_abort
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MESSAGES = {
+    400: "The request body is not valid JSON.",
+    401: "Sign in with a valid bearer token.",
+    403: "Your role does not allow this.",
+    404: "Not found.",
+    405: "This method is not allowed here.",
+    409: "This conflicts with what is already recorded.",
+    412: "The episode has changed since you read it (If-Match is stale).",
+    413: "The request body is too large.",
+    415: "Send the body as application/json.",
+    422: "The request is not valid; see errors.",
+    429: "Too many attempts; try again later.",
+    500: "Something went wrong on our side; nothing was recorded.",
+    503: "The service is temporarily unavailable; retry later.",
+}
+
+
+def flatten_errors(errors: Any) -> dict[str, Any]:
+    """Drop webargs' location level ({"json": {"field": [...]}} -> {"field": [...]})."""
+    if not isinstance(errors, dict):
+        return {"_request": errors} if errors else {}
+    flat: dict[str, Any] = {}
+    for key, value in errors.items():
+        if key in ("json", "query", "headers", "form", "view_args") and isinstance(value, dict):
+            flat.update(value)
+        else:
+            flat[key] = value
+    return flat
+
+
+def error_body(code: int, status: str, message: str | None, errors: Any = None) -> dict[str, Any]:
+    """The error body API.md fixes."""
+    return {
+        "code": code,
+        "status": status,
+        "message": message or DEFAULT_MESSAGES.get(code, status),
+        "errors": flatten_errors(errors),
+    }
+
+
+class ServiceApi(Api):  # type: ignore[misc]
+    """flask-smorest's Api with this service's error body on every HTTP error."""
+
+    def handle_http_exception(self, error: HTTPException) -> tuple[dict[str, Any], int, dict[str, str]]:
+        """Render any HTTPException as the standard error body."""
+        code = error.code or 500
+        data = getattr(error, "data", None) or {}
+        errors = data.get("errors", data.get("messages"))
+        message = data.get("message")
+        if code == 422 and not message and errors:
+            message = "The request is not valid: " + ", ".join(sorted(flatten_errors(errors))) + "."
+        if code == 400 and not message:
+            message = DEFAULT_MESSAGES[400]
+        headers = dict(data.get("headers") or {})
+        return error_body(code, error.name, message, errors), code, headers
+
+
+def register_unexpected_error_handler(app: Flask) -> None:
+    """Log unexpected exceptions and answer 500 in the standard body (never a stack trace)."""
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> tuple[dict[str, Any], int]:
+        if isinstance(error, HTTPException):
+            raise error
+        log.exception("unhandled error")
+        return error_body(500, InternalServerError.name, None), 500
+
+
+def abort(code: int, message: str, errors: dict[str, Any] | None = None) -> NoReturn:
+    """Stop the request with the standard error body."""
+    smorest_abort(code, message=message, errors=errors or {})
+    raise AssertionError("unreachable")

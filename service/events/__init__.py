@@ -1,0 +1,1 @@
+"""The event store: append-only streams, one per episode, chained by SHA-256."""

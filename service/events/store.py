@@ -1,0 +1,175 @@
+"""Append events to an episode's stream: versions without gaps, idempotency, hash chain."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from service.events.hashing import GENESIS_HASH, envelope_hash, format_instant
+from service.models import Episode, Event, utcnow
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event about to be appended."""
+
+    type: str
+    data: dict[str, Any]
+    occurred_at: datetime
+
+
+def envelope_of(event: Event) -> dict[str, Any]:
+    """The event as DOMAIN.md's envelope (the form the API shows and the hash covers)."""
+    return {
+        "id": str(event.id),
+        "episode_id": str(event.episode_id),
+        "version": event.version,
+        "sequence": event.sequence,
+        "type": event.type,
+        "data": event.data,
+        "occurred_at": format_instant(event.occurred_at),
+        "recorded_at": format_instant(event.recorded_at),
+        "actor_id": str(event.actor_id) if event.actor_id else None,
+        "prev_hash": event.prev_hash,
+        "hash": event.hash,
+    }
+
+
+def _next_sequence(session: Session) -> int:
+    """Allocate the next global sequence number.
+
+    PostgreSQL has a real sequence; on SQLite every write transaction holds the
+    database's write lock (BEGIN IMMEDIATE), so max + 1 cannot race.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        return int(session.execute(text("SELECT nextval('event_sequence')")).scalar_one())
+    current = session.execute(select(func.max(Event.sequence))).scalar_one()
+    return int(current or 0) + 1
+
+
+def lock_stream(session: Session, episode_id: uuid.UUID) -> Episode | None:
+    """Return the stream head locked for this transaction, or None if there is no such episode."""
+    statement = select(Episode).where(Episode.id == episode_id).with_for_update()
+    return session.execute(statement).scalar_one_or_none()
+
+
+def lock_streams(session: Session, episode_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Episode]:
+    """Lock several stream heads in id order (a fixed order, so batches cannot deadlock)."""
+    ordered = sorted(set(episode_ids))
+    statement = select(Episode).where(Episode.id.in_(ordered)).order_by(Episode.id).with_for_update()
+    return {head.id: head for head in session.execute(statement).scalars()}
+
+
+def find_by_idempotency_key(session: Session, key: str) -> Event | None:
+    """The event first recorded under a client-supplied idempotency key, if any."""
+    return session.execute(select(Event).where(Event.idempotency_key == key)).scalar_one_or_none()
+
+
+def append(
+    session: Session,
+    head: Episode,
+    new: NewEvent,
+    *,
+    actor_id: uuid.UUID | None,
+    idempotency_key: str | None = None,
+    content_hash: str | None = None,
+) -> Event:
+    """Append one event to the locked stream `head`; the caller commits."""
+    event = Event(
+        id=uuid.uuid4(),
+        episode_id=head.id,
+        version=head.version + 1,
+        sequence=_next_sequence(session),
+        type=new.type,
+        data=new.data,
+        occurred_at=new.occurred_at,
+        recorded_at=utcnow(),
+        actor_id=actor_id,
+        prev_hash=head.last_hash,
+        idempotency_key=idempotency_key,
+        content_hash=content_hash,
+    )
+    event.hash = envelope_hash(envelope_of(event))
+    head.version = event.version
+    head.last_hash = event.hash
+    session.add(event)
+    return event
+
+
+def start_stream(
+    session: Session,
+    *,
+    episode_id: uuid.UUID,
+    provider_id: uuid.UUID,
+    person_ref: str,
+    started_on: Any,
+    opened: NewEvent,
+    actor_id: uuid.UUID | None,
+) -> tuple[Episode, Event]:
+    """Create a new episode stream whose first event is `opened`."""
+    head = Episode(
+        id=episode_id,
+        provider_id=provider_id,
+        person_ref=person_ref,
+        status="open",
+        started_on=started_on,
+        ended_on=None,
+        version=0,
+        last_hash=GENESIS_HASH,
+        opened_at=utcnow(),
+    )
+    session.add(head)
+    session.flush()
+    return head, append(session, head, opened, actor_id=actor_id)
+
+
+def read_stream(session: Session, episode_id: uuid.UUID, *, exclude_types: Sequence[str] = ()) -> list[Event]:
+    """The episode's events, oldest first (optionally without some types)."""
+    statement = select(Event).where(Event.episode_id == episode_id)
+    if exclude_types:
+        statement = statement.where(Event.type.not_in(exclude_types))
+    return list(session.execute(statement.order_by(Event.version)).scalars())
+
+
+class IdempotencyConflict(Exception):
+    """The idempotency key was already used with different content."""
+
+
+@dataclass(frozen=True)
+class AppendOutcome:
+    """The event recorded for a key, and whether this call only replayed it."""
+
+    event: Event
+    replayed: bool
+
+
+def append_idempotent(
+    session: Session,
+    head: Episode,
+    new: NewEvent,
+    *,
+    actor_id: uuid.UUID | None,
+    key: str,
+    content_hash: str,
+) -> AppendOutcome:
+    """Append unless `key` was seen: same content replays the original, other content conflicts.
+
+    Callers hold the stream lock, so a concurrent duplicate for the same stream
+    waits and then finds the first one here; a duplicate key on another stream
+    is caught by the unique constraint at flush.
+    """
+    existing = find_by_idempotency_key(session, key)
+    if existing is not None:
+        if existing.content_hash == content_hash and existing.episode_id == head.id:
+            return AppendOutcome(existing, replayed=True)
+        raise IdempotencyConflict(key)
+    return AppendOutcome(
+        append(session, head, new, actor_id=actor_id, idempotency_key=key, content_hash=content_hash),
+        replayed=False,
+    )

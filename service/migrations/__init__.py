@@ -1,0 +1,1 @@
+"""Alembic migrations, run by `flask --app wsgi db upgrade`."""

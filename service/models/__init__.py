@@ -1,0 +1,21 @@
+"""Database models; importing this package registers every table on `Base.metadata`."""
+
+from service.models.accounts import ROLES, AccessToken, LoginFailure, Provider, User
+from service.models.base import Base, UTCDateTime, utcnow
+from service.models.events import Episode, Event
+from service.models.projections import EpisodeFlag, EpisodeState
+
+__all__ = [
+    "ROLES",
+    "AccessToken",
+    "Base",
+    "Episode",
+    "EpisodeFlag",
+    "EpisodeState",
+    "Event",
+    "LoginFailure",
+    "Provider",
+    "UTCDateTime",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,1 @@
+"""Reading derived state (written by workers/)."""

@@ -1,0 +1,16 @@
+"""Registers every API blueprint."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api
+
+
+def register_blueprints(api: Api, app: Flask) -> None:
+    """Attach each resource's blueprint to the API."""
+    from service.admin.routes import blp as admin
+    from service.auth.routes import blp as auth
+    from service.health.routes import blp as health
+
+    for blueprint in (health, auth, admin):
+        api.register_blueprint(blueprint)

@@ -1,0 +1,57 @@
+"""Schemas and helpers shared by several resources (pagination, strict timestamps)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+
+class StrictSchema(ma.Schema):
+    """Base request schema: unknown fields are a 422 naming them."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+
+class AwareDateTime(fields.AwareDateTime):
+    """RFC 3339 timestamp that must carry an offset (a naive one is a 422)."""
+
+    default_error_messages = {
+        "invalid": "Not a valid RFC 3339 timestamp.",
+        "invalid_awareness": "The timestamp must include an offset, e.g. +00:00.",
+    }
+
+
+class PaginationArgs(StrictSchema):
+    """`?page=&page_size=` (default 50, max 500)."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+def page_schema(item: type[ma.Schema] | ma.Schema, name: str) -> type[ma.Schema]:
+    """A paginated list schema `{"items", "page", "page_size", "total"}` around `item`."""
+    return ma.Schema.from_dict(
+        {
+            "items": fields.List(fields.Nested(item)),
+            "page": fields.Integer(),
+            "page_size": fields.Integer(),
+            "total": fields.Integer(),
+        },
+        name=name,
+    )
+
+
+def page_body(items: list[Any], page: int, page_size: int, total: int) -> dict[str, Any]:
+    """The paginated list body."""
+    return {"items": items, "page": page, "page_size": page_size, "total": total}
+
+
+def today_london() -> dt.date:
+    """Today's date in Europe/London (the service's calendar)."""
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo("Europe/London")).date()

@@ -1,0 +1,1 @@
+"""Background jobs and the projection logic they run."""
