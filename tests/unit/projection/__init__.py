@@ -1,0 +1,1 @@
+"""Unit tests of the episode projection (pure functions, no I/O)."""

@@ -1,0 +1,42 @@
+"""The 91-day follow-up after a hospital discharge (ASCOF 2B(1)) and who is eligible for it."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from workers.projection.events import FOLLOW_UP_RECORDED, StoredEvent, parse_date
+from workers.projection.serialise import Serialisable
+
+FOLLOW_UP_AFTER = timedelta(days=91)
+FOLLOW_UP_MIN_AGE = 65
+HOSPITAL_DISCHARGE = "hospital_discharge"
+
+
+@dataclass(frozen=True)
+class FollowUp(Serialisable):
+    """When the follow-up is due and, once recorded, where the person was."""
+
+    due_on: date
+    status: str | None
+    assessed_on: date | None
+
+
+def read_follow_up(
+    *,
+    referral_source: str,
+    age_at_referral: int,
+    hospital_discharge_on: date | None,
+    events: Iterable[StoredEvent],
+) -> FollowUp | None:
+    """Return the episode's follow-up, or None when the episode is not eligible for one."""
+    if referral_source != HOSPITAL_DISCHARGE or age_at_referral < FOLLOW_UP_MIN_AGE or hospital_discharge_on is None:
+        return None
+    follow_up = FollowUp(due_on=hospital_discharge_on + FOLLOW_UP_AFTER, status=None, assessed_on=None)
+    for event in events:
+        if event.type == FOLLOW_UP_RECORDED:
+            follow_up = FollowUp(
+                due_on=follow_up.due_on,
+                status=event.data["status"],
+                assessed_on=parse_date(event.data["assessed_on"]),
+            )
+    return follow_up

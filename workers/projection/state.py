@@ -1,0 +1,153 @@
+"""The derived state of one episode, projected from its whole event stream."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from workers.projection.corrections import apply_corrections
+from workers.projection.events import (
+    EPISODE_CLOSED,
+    EPISODE_OPENED,
+    FLAG_ACKNOWLEDGED,
+    WORKER_ASSIGNED,
+    WORKER_UNASSIGNED,
+    StoredEvent,
+    parse_date,
+    parse_optional_date,
+)
+from workers.projection.flags import Acknowledgement, FlagFacts, FlagState, raise_flags
+from workers.projection.follow_up import FollowUp, read_follow_up
+from workers.projection.goal_definitions import ACTIVE, read_goal_definitions
+from workers.projection.goals import (
+    GoalState,
+    evaluate_goal,
+    gas_t_score,
+    observations_by_goal,
+)
+from workers.projection.serialise import Serialisable
+from workers.projection.visits import read_visits
+
+OPEN = "open"
+CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class EpisodeState(Serialisable):
+    """Everything the service reports about one episode, derived from its events."""
+
+    person_ref: str
+    age_at_referral: int
+    provider_id: str
+    referral_source: str
+    referred_on: date
+    started_on: date
+    planned_end_on: date
+    hospital_discharge_on: date | None
+    start_need_hours_per_week: float
+    status: str
+    ended_on: date | None
+    end_need_hours_per_week: float | None
+    outcome: str | None
+    worker_ids: list[str]
+    follow_up: FollowUp | None
+    version: int
+    visits: int
+    contact_minutes: int
+    last_visit_at: datetime | None
+    gas_t_score: float | None
+    active_goals: int
+    achieved_goals: int
+    goals: list[GoalState]
+    flags: list[FlagState]
+
+
+def project_episode(events: Sequence[StoredEvent], *, today: date, achievement_confirmations: int = 2) -> EpisodeState:
+    """Return the episode's derived state from all its events, given in any order."""
+    if achievement_confirmations < 1:
+        raise ValueError("achievement_confirmations must be at least 1")
+    effective = apply_corrections(events)
+    opened = next((event.data for event in effective if event.type == EPISODE_OPENED), None)
+    if opened is None:
+        raise ValueError("the stream has no effective EpisodeOpened event")
+    closed = next(
+        (event.data for event in reversed(effective) if event.type == EPISODE_CLOSED),
+        None,
+    )
+    visits = read_visits(effective)
+    observations = observations_by_goal(visits)
+    goals = [
+        evaluate_goal(
+            definition,
+            observations.get(definition.id, []),
+            confirmations=achievement_confirmations,
+        )
+        for definition in read_goal_definitions(effective)
+    ]
+    active = [goal for goal in goals if goal.status == ACTIVE]
+    planned_end_on = parse_date(opened["planned_end_on"])
+    hospital_discharge_on = parse_optional_date(opened.get("hospital_discharge_on"))
+    follow_up = read_follow_up(
+        referral_source=opened["referral_source"],
+        age_at_referral=int(opened["age_at_referral"]),
+        hospital_discharge_on=hospital_discharge_on,
+        events=effective,
+    )
+    last_visit_at = visits[-1].occurred_at.astimezone(UTC) if visits else None
+    flags = raise_flags(
+        FlagFacts(
+            is_open=closed is None,
+            planned_end_on=planned_end_on,
+            last_visit_at=last_visit_at,
+            active_goals=active,
+            visits=visits,
+            follow_up=follow_up,
+            acknowledgements=[
+                Acknowledgement(
+                    flag=event.data["flag"],
+                    sequence=event.sequence,
+                    recorded_at=event.recorded_at,
+                )
+                for event in effective
+                if event.type == FLAG_ACKNOWLEDGED
+            ],
+            today=today,
+            confirmations=achievement_confirmations,
+        )
+    )
+    return EpisodeState(
+        person_ref=opened["person_ref"],
+        age_at_referral=int(opened["age_at_referral"]),
+        provider_id=opened["provider_id"],
+        referral_source=opened["referral_source"],
+        referred_on=parse_date(opened["referred_on"]),
+        started_on=parse_date(opened["started_on"]),
+        planned_end_on=planned_end_on,
+        hospital_discharge_on=hospital_discharge_on,
+        start_need_hours_per_week=float(opened["start_need_hours_per_week"]),
+        status=OPEN if closed is None else CLOSED,
+        ended_on=None if closed is None else parse_date(closed["ended_on"]),
+        end_need_hours_per_week=None if closed is None else float(closed["end_need_hours_per_week"]),
+        outcome=None if closed is None else closed["outcome"],
+        worker_ids=_assigned_workers(effective),
+        follow_up=follow_up,
+        version=max(event.version for event in events),
+        visits=len(visits),
+        contact_minutes=sum(visit.duration_minutes for visit in visits),
+        last_visit_at=last_visit_at,
+        gas_t_score=gas_t_score([goal.gas_score for goal in active]),
+        active_goals=len(active),
+        achieved_goals=sum(goal.achieved for goal in active),
+        goals=goals,
+        flags=flags,
+    )
+
+
+def _assigned_workers(events: Sequence[StoredEvent]) -> list[str]:
+    """Return the ids of the workers assigned at the end of the stream, sorted."""
+    assigned: set[str] = set()
+    for event in events:
+        if event.type == WORKER_ASSIGNED:
+            assigned.add(event.data["worker_id"])
+        elif event.type == WORKER_UNASSIGNED:
+            assigned.discard(event.data["worker_id"])
+    return sorted(assigned)
