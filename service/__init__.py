@@ -8,6 +8,7 @@ from flask import Flask
 
 from service.config import check_production_safety, load_settings
 from service.database import db
+from service.domain_errors import register_domain_error_handler
 from service.errors import ServiceApi, register_unexpected_error_handler
 
 
@@ -23,6 +24,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api.init_app(app, spec_kwargs={"components": {"securitySchemes": {
         "bearerAuth": {"type": "http", "scheme": "bearer"}}}})
     register_unexpected_error_handler(app)
+    register_domain_error_handler(app)
 
     from service.routes import register_blueprints
     from service.cli import register_commands

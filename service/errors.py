@@ -8,7 +8,8 @@ from typing import Any, NoReturn
 from flask import Flask
 from flask_smorest import Api
 from flask_smorest import abort as smorest_abort
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,10 @@ def register_unexpected_error_handler(app: Flask) -> None:
     def _unexpected(error: Exception) -> tuple[dict[str, Any], int]:
         if isinstance(error, HTTPException):
             raise error
+        if isinstance(error, OperationalError | InterfaceError):
+            # The database went away mid-request: nothing was committed, so a retry is safe.
+            log.warning("database unavailable: %s", error)
+            return error_body(503, ServiceUnavailable.name, None), 503
         log.exception("unhandled error")
         return error_body(500, InternalServerError.name, None), 500
 

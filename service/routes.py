@@ -10,7 +10,9 @@ def register_blueprints(api: Api, app: Flask) -> None:
     """Attach each resource's blueprint to the API."""
     from service.admin.routes import blp as admin
     from service.auth.routes import blp as auth
+    from service.episodes.routes import blp as episodes
     from service.health.routes import blp as health
+    from service.visits.routes import blp as visits
 
-    for blueprint in (health, auth, admin):
+    for blueprint in (health, auth, admin, episodes, visits):
         api.register_blueprint(blueprint)

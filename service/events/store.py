@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -152,24 +152,25 @@ class AppendOutcome:
 def append_idempotent(
     session: Session,
     head: Episode,
-    new: NewEvent,
     *,
-    actor_id: uuid.UUID | None,
     key: str,
     content_hash: str,
+    build: Callable[[], NewEvent],
+    actor_id: uuid.UUID | None,
 ) -> AppendOutcome:
-    """Append unless `key` was seen: same content replays the original, other content conflicts.
+    """Append `build()` unless `key` was seen: same content replays the original, other content conflicts.
 
-    Callers hold the stream lock, so a concurrent duplicate for the same stream
+    `build` runs (and may refuse by raising) only for a new key, so a phone's
+    retry gets the original answer even if the episode has changed since.
+    Callers hold the stream lock, so a concurrent duplicate on the same stream
     waits and then finds the first one here; a duplicate key on another stream
-    is caught by the unique constraint at flush.
+    is refused by the unique constraint when flushed.
     """
     existing = find_by_idempotency_key(session, key)
     if existing is not None:
         if existing.content_hash == content_hash and existing.episode_id == head.id:
             return AppendOutcome(existing, replayed=True)
         raise IdempotencyConflict(key)
-    return AppendOutcome(
-        append(session, head, new, actor_id=actor_id, idempotency_key=key, content_hash=content_hash),
-        replayed=False,
-    )
+    event = append(session, head, build(), actor_id=actor_id, idempotency_key=key, content_hash=content_hash)
+    session.flush()
+    return AppendOutcome(event, replayed=False)

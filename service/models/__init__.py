@@ -2,7 +2,7 @@
 
 from service.models.accounts import ROLES, AccessToken, LoginFailure, Provider, User
 from service.models.base import Base, UTCDateTime, utcnow
-from service.models.events import Episode, Event
+from service.models.events import Episode, EpisodeWorker, Event
 from service.models.projections import EpisodeFlag, EpisodeState
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "Episode",
     "EpisodeFlag",
     "EpisodeState",
+    "EpisodeWorker",
     "Event",
     "LoginFailure",
     "Provider",

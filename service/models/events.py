@@ -66,3 +66,12 @@ class Event(Base):
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     # SHA-256 of the request content the key was first used with.
     content_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class EpisodeWorker(Base):
+    """A worker currently assigned to an episode (write-side, kept with each append)."""
+
+    __tablename__ = "episode_workers"
+
+    episode_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("episodes.id"), primary_key=True)
+    worker_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)

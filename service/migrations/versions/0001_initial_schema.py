@@ -129,6 +129,16 @@ def upgrade() -> None:
         batch_op.create_index('ix_episode_states_ended_on_provider', ['ended_on', 'provider_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_episode_states_provider_id'), ['provider_id'], unique=False)
 
+    op.create_table('episode_workers',
+    sa.Column('episode_id', sa.Uuid(), nullable=False),
+    sa.Column('worker_id', sa.Uuid(), nullable=False),
+    sa.ForeignKeyConstraint(['episode_id'], ['episodes.id'], name=op.f('fk_episode_workers_episode_id_episodes')),
+    sa.ForeignKeyConstraint(['worker_id'], ['users.id'], name=op.f('fk_episode_workers_worker_id_users')),
+    sa.PrimaryKeyConstraint('episode_id', 'worker_id', name=op.f('pk_episode_workers'))
+    )
+    with op.batch_alter_table('episode_workers', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_episode_workers_worker_id'), ['worker_id'], unique=False)
+
     op.create_table('events',
     sa.Column('sequence', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=False, nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -190,6 +200,7 @@ def downgrade() -> None:
         op.execute("DROP SEQUENCE event_sequence")
 
     op.drop_table('events')
+    op.drop_table('episode_workers')
     with op.batch_alter_table('episode_states', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_episode_states_provider_id'))
         batch_op.drop_index('ix_episode_states_ended_on_provider')

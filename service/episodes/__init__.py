@@ -1,0 +1,1 @@
+"""Episodes: opening, goals, assignments, closure, follow-up, flags, the event log."""

@@ -1,0 +1,253 @@
+"""Episode endpoints (managers of the provider, admins)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from service.auth.access import BEARER, current_user, require_roles
+from service.database import db
+from service.domain_errors import NotFound, StaleVersion
+from service.episodes import commands
+from service.episodes.reads import episode_events, list_episodes, read_episode
+from service.episodes.schemas import (
+    Acknowledgement,
+    AssignmentCreate,
+    Closure,
+    EpisodeCreate,
+    EpisodeListArgs,
+    EpisodeOut,
+    EpisodePage,
+    EventPage,
+    FollowUpCreate,
+    GoalCreate,
+    GoalOut,
+    GoalRevision,
+    GoalWithdrawal,
+    IfMatchArgs,
+)
+from service.queue import dispatch_refresh
+from service.schemas import PaginationArgs, page_body
+from workers.projection import FLAG_NAMES
+
+blp = Blueprint("episodes", __name__, url_prefix="/api/v1/episodes", description="Episodes of reablement.")
+
+MANAGERS = ("manager", "admin")
+Response = tuple[dict[str, Any], int, dict[str, str]]
+
+
+def parse_if_match(headers: dict[str, Any]) -> int | None:
+    """The stream version named by If-Match ("5", W/"5" or 5); None when absent or `*`."""
+    raw = headers.get("if_match")
+    if raw is None or raw.strip() == "*":
+        return None
+    value = raw.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise StaleVersion("If-Match must be the ETag of the episode you read.", "If-Match")
+    return int(value)
+
+
+def episode_response(episode_id: uuid.UUID, status: int = 200) -> Response:
+    """The episode with its ETag."""
+    body = read_episode(db.session, current_user(), episode_id)
+    return body, status, {"ETag": f'"{body["version"]}"'}
+
+
+def committed(episode_id: uuid.UUID) -> None:
+    """Commit the request's appends, then bring derived state up to date."""
+    db.session.commit()
+    dispatch_refresh([episode_id])
+
+
+def goal_response(episode_id: uuid.UUID, goal_id: uuid.UUID | str, status: int = 200) -> Response:
+    """One goal of the episode, with the episode's ETag."""
+    body, _, headers = episode_response(episode_id)
+    goal = next(goal for goal in body["goals"] if goal["id"] == str(goal_id))
+    return goal, status, headers
+
+
+@blp.route("")
+class EpisodesView(MethodView):
+    """Episodes of the caller's provider."""
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(EpisodeListArgs, location="query")
+    @blp.response(200, EpisodePage)
+    @require_roles(*MANAGERS)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """List episodes, filtered by status and raised flag."""
+        items, total = list_episodes(db.session, current_user(), status=args.get("status"), flag=args.get("flag"),
+                                     page=args["page"], page_size=args["page_size"])
+        return page_body(items, args["page"], args["page_size"], total)
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(EpisodeCreate)
+    @blp.response(201, EpisodeOut)
+    @require_roles(*MANAGERS)
+    def post(self, body: dict[str, Any]) -> Response:
+        """Open an episode (planned_end_on defaults to started_on + 42 days)."""
+        head = commands.open_episode(db.session, current_user(), body)
+        committed(head.id)
+        return episode_response(head.id, 201)
+
+
+@blp.route("/<uuid:episode_id>")
+class EpisodeView(MethodView):
+    """One episode."""
+
+    @blp.doc(security=BEARER)
+    @blp.response(200, EpisodeOut)
+    @require_roles("manager", "admin", "worker")
+    def get(self, episode_id: uuid.UUID) -> Response:
+        """Read an episode with goals, derived progress, flags and its ETag."""
+        return episode_response(episode_id)
+
+
+@blp.route("/<uuid:episode_id>/assignments")
+class AssignmentsView(MethodView):
+    """Assign workers."""
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(IfMatchArgs, location="headers")
+    @blp.arguments(AssignmentCreate)
+    @blp.response(200, EpisodeOut)
+    @require_roles(*MANAGERS)
+    def post(self, headers: dict[str, Any], body: dict[str, Any], episode_id: uuid.UUID) -> Response:
+        """Assign a worker of the provider (already assigned: no change)."""
+        commands.assign_worker(db.session, current_user(), episode_id, body["worker_id"], parse_if_match(headers))
+        committed(episode_id)
+        return episode_response(episode_id)
+
+
+@blp.route("/<uuid:episode_id>/assignments/<uuid:worker_id>")
+class AssignmentView(MethodView):
+    """Unassign a worker."""
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(IfMatchArgs, location="headers")
+    @blp.response(200, EpisodeOut)
+    @require_roles(*MANAGERS)
+    def delete(self, headers: dict[str, Any], episode_id: uuid.UUID, worker_id: uuid.UUID) -> Response:
+        """Unassign a worker (visits they queued offline while assigned are still accepted)."""
+        commands.unassign_worker(db.session, current_user(), episode_id, worker_id, parse_if_match(headers))
+        committed(episode_id)
+        return episode_response(episode_id)
+
+
+@blp.route("/<uuid:episode_id>/goals")
+class GoalsView(MethodView):
+    """Goals of an episode."""
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(IfMatchArgs, location="headers")
+    @blp.arguments(GoalCreate)
+    @blp.response(201, GoalOut)
+    @require_roles(*MANAGERS)
+    def post(self, headers: dict[str, Any], body: dict[str, Any], episode_id: uuid.UUID) -> Response:
+        """Set a goal (target_level above baseline_level, levels 0-5)."""
+        _, goal_id = commands.set_goal(db.session, current_user(), episode_id, body, parse_if_match(headers))
+        committed(episode_id)
+        return goal_response(episode_id, goal_id, 201)
+
+
+@blp.route("/<uuid:episode_id>/goals/<uuid:goal_id>")
+class GoalView(MethodView):
+    """One goal."""
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(IfMatchArgs, location="headers")
+    @blp.arguments(GoalRevision)
+    @blp.response(200, GoalOut)
+    @require_roles(*MANAGERS)
+    def patch(self, headers: dict[str, Any], body: dict[str, Any], episode_id: uuid.UUID,
+              goal_id: uuid.UUID) -> Response:
+        """Revise a goal's description, target level or target date."""
+        commands.revise_goal(db.session, current_user(), episode_id, goal_id, body, parse_if_match(headers))
+        committed(episode_id)
+        return goal_response(episode_id, goal_id)
+
+
+@blp.route("/<uuid:episode_id>/goals/<uuid:goal_id>/withdrawal")
+class GoalWithdrawalView(MethodView):
+    """Withdraw a goal."""
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(IfMatchArgs, location="headers")
+    @blp.arguments(GoalWithdrawal)
+    @blp.response(200, GoalOut)
+    @require_roles(*MANAGERS)
+    def post(self, headers: dict[str, Any], body: dict[str, Any], episode_id: uuid.UUID,
+             goal_id: uuid.UUID) -> Response:
+        """Withdraw a goal, with the reason."""
+        commands.withdraw_goal(db.session, current_user(), episode_id, goal_id, body["reason"],
+                               parse_if_match(headers))
+        committed(episode_id)
+        return goal_response(episode_id, goal_id)
+
+
+@blp.route("/<uuid:episode_id>/closure")
+class ClosureView(MethodView):
+    """Close an episode."""
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(IfMatchArgs, location="headers")
+    @blp.arguments(Closure)
+    @blp.response(200, EpisodeOut)
+    @require_roles(*MANAGERS)
+    def post(self, headers: dict[str, Any], body: dict[str, Any], episode_id: uuid.UUID) -> Response:
+        """Close with ended_on, end need and outcome (closing twice is 409)."""
+        commands.close_episode(db.session, current_user(), episode_id, body, parse_if_match(headers))
+        committed(episode_id)
+        return episode_response(episode_id)
+
+
+@blp.route("/<uuid:episode_id>/follow-up")
+class FollowUpView(MethodView):
+    """The 91-day follow-up."""
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(IfMatchArgs, location="headers")
+    @blp.arguments(FollowUpCreate)
+    @blp.response(200, EpisodeOut)
+    @require_roles(*MANAGERS)
+    def post(self, headers: dict[str, Any], body: dict[str, Any], episode_id: uuid.UUID) -> Response:
+        """Record where the person was 91 days after hospital discharge."""
+        commands.record_follow_up(db.session, current_user(), episode_id, body, parse_if_match(headers))
+        committed(episode_id)
+        return episode_response(episode_id)
+
+
+@blp.route("/<uuid:episode_id>/flags/<string:flag>/acknowledgement")
+class FlagAcknowledgementView(MethodView):
+    """Acknowledge a flag."""
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(IfMatchArgs, location="headers")
+    @blp.arguments(Acknowledgement)
+    @blp.response(200, EpisodeOut)
+    @require_roles(*MANAGERS)
+    def post(self, headers: dict[str, Any], body: dict[str, Any], episode_id: uuid.UUID, flag: str) -> Response:
+        """Acknowledge a raised flag (acknowledging `concern` clears it)."""
+        if flag not in FLAG_NAMES:
+            raise NotFound(f"No flag called {flag}; flags are {', '.join(FLAG_NAMES)}.", "flag")
+        commands.acknowledge_flag(db.session, current_user(), episode_id, flag, body["note"],
+                                  parse_if_match(headers))
+        committed(episode_id)
+        return episode_response(episode_id)
+
+
+@blp.route("/<uuid:episode_id>/events")
+class EpisodeEventsView(MethodView):
+    """The episode's event log."""
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(PaginationArgs, location="query")
+    @blp.response(200, EventPage)
+    @require_roles(*MANAGERS)
+    def get(self, args: dict[str, Any], episode_id: uuid.UUID) -> dict[str, Any]:
+        """The stream, oldest first, with hashes (corrections appear as EventCorrected events)."""
+        items, total = episode_events(db.session, current_user(), episode_id, args["page"], args["page_size"])
+        return page_body(items, args["page"], args["page_size"], total)

@@ -1,0 +1,54 @@
+"""Appending to one locked episode stream while keeping its write-side rows in step."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from service.domain_errors import StaleVersion
+from service.episodes.stream import EpisodeFacts, as_stored, read_facts
+from service.events.store import NewEvent, append, read_stream
+from service.models import Episode, EpisodeWorker, Event, User, utcnow
+from workers.projection.events import VISIT_RECORDED, StoredEvent
+
+
+def check_if_match(head: Episode, if_match: int | None) -> None:
+    """412 when the client's If-Match names an older version of the stream."""
+    if if_match is not None and if_match != head.version:
+        raise StaleVersion(f"The episode is at version {head.version}, not {if_match}; reload and retry.",
+                           "If-Match")
+
+
+class EpisodeWriter:
+    """Appends events to a locked stream; refolds facts and syncs status and assignments after each."""
+
+    def __init__(self, session: Session, head: Episode, actor: User) -> None:
+        self.session = session
+        self.head = head
+        self.actor = actor
+        self._stored: list[StoredEvent] = [
+            as_stored(event) for event in read_stream(session, head.id, exclude_types=(VISIT_RECORDED,))]
+        self.facts: EpisodeFacts = read_facts(self._stored)
+
+    def append(self, event_type: str, data: dict[str, object], occurred_at: datetime | None = None) -> Event:
+        """Append one event and bring facts, status and assignments up to date."""
+        event = append(self.session, self.head, NewEvent(event_type, data, occurred_at or utcnow()),
+                       actor_id=self.actor.id)
+        if event_type != VISIT_RECORDED:
+            self._stored.append(as_stored(event))
+            before = self.facts.assigned_now()
+            self.facts = read_facts(self._stored)
+            self.head.status = "open" if self.facts.is_open else "closed"
+            self.head.ended_on = self.facts.ended_on
+            if self.facts.assigned_now() != before:
+                self._sync_workers()
+        return event
+
+    def _sync_workers(self) -> None:
+        """Rewrite this episode's current-assignment rows."""
+        self.session.execute(delete(EpisodeWorker).where(EpisodeWorker.episode_id == self.head.id))
+        self.session.add_all(EpisodeWorker(episode_id=self.head.id, worker_id=uuid.UUID(worker))
+                             for worker in sorted(self.facts.assigned_now()))

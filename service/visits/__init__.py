@@ -1,0 +1,1 @@
+"""Visits recorded from workers' phones, one at a time or in offline batches."""

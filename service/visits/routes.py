@@ -1,0 +1,65 @@
+"""Visit endpoints (workers) and the caseload."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from service.auth.access import BEARER, current_user, require_roles
+from service.database import db
+from service.queue import dispatch_refresh
+from service.visits.caseload import caseload
+from service.visits.recording import record_batch, record_visit
+from service.visits.schemas import BatchIn, BatchOut, CaseloadOut, VisitIn, VisitOut
+
+blp = Blueprint("visits", __name__, url_prefix="/api/v1", description="Visits recorded from phones.")
+
+
+@blp.route("/visits")
+class VisitsView(MethodView):
+    """Record one visit."""
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(VisitIn)
+    @blp.response(201, VisitOut)
+    @blp.alt_response(200, schema=VisitOut, description="A replay of a visit already recorded with this id")
+    @blp.alt_response(409, description="Same id, different content; or the visit is after the episode ended")
+    @require_roles("worker")
+    def post(self, visit: dict[str, Any]) -> tuple[dict[str, Any], int]:
+        """Record a visit; the phone's `id` makes retries safe (replay: 200 with the original body)."""
+        with db.session.begin_nested():
+            result = record_visit(db.session, current_user(), visit)
+        db.session.commit()
+        if result.status == 201:
+            dispatch_refresh([visit["episode_id"]])
+        return result.body, result.status
+
+
+@blp.route("/visits/batch")
+class VisitBatchView(MethodView):
+    """Sync a day of offline visits."""
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(BatchIn)
+    @blp.response(200, BatchOut)
+    @require_roles("worker")
+    def post(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Record 1-500 visits, each judged alone; one result per visit, in order."""
+        results, touched = record_batch(db.session, current_user(), body["visits"])
+        db.session.commit()
+        dispatch_refresh(touched)
+        return {"results": results}
+
+
+@blp.route("/me/caseload")
+class CaseloadView(MethodView):
+    """The signed-in worker's caseload."""
+
+    @blp.doc(security=BEARER)
+    @blp.response(200, CaseloadOut)
+    @require_roles("worker")
+    def get(self) -> dict[str, Any]:
+        """Open episodes I am assigned to, with active goals and current levels."""
+        return {"items": caseload(db.session, current_user())}

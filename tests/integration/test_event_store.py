@@ -1,0 +1,181 @@
+"""Event store guarantees: gap-free versions, idempotent append, append-only triggers, tamper detection."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from datetime import UTC, date, datetime
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
+
+from service.database import db
+from service.events.hashing import GENESIS_HASH, envelope_hash
+from service.events.store import (
+    IdempotencyConflict,
+    NewEvent,
+    append,
+    append_idempotent,
+    envelope_of,
+    lock_stream,
+    read_stream,
+    start_stream,
+)
+from service.models import Event
+from tests.helpers import make_provider
+
+WHEN = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+
+
+def _new_stream(app: Flask) -> uuid.UUID:
+    provider = make_provider(app)
+    episode_id = uuid.uuid4()
+    with app.app_context(), db.transaction() as session:
+        start_stream(session, episode_id=episode_id, provider_id=provider, person_ref="P1",
+                     started_on=date(2026, 11, 1), actor_id=None,
+                     opened=NewEvent("EpisodeOpened", {"person_ref": "P1"}, WHEN))
+    return episode_id
+
+
+def _append(app: Flask, episode_id: uuid.UUID, n: int) -> None:
+    for i in range(n):
+        with app.app_context(), db.transaction() as session:
+            head = lock_stream(session, episode_id)
+            assert head is not None
+            append(session, head, NewEvent("GoalWithdrawn", {"goal_id": str(i), "reason": "x"}, WHEN), actor_id=None)
+
+
+def _events(app: Flask, episode_id: uuid.UUID) -> list[Event]:
+    with app.app_context(), db.transaction() as session:
+        return read_stream(session, episode_id)
+
+
+def test_versions_run_one_to_n_and_each_hash_chains_to_the_previous(app: Flask) -> None:
+    episode_id = _new_stream(app)
+    _append(app, episode_id, 3)
+    events = _events(app, episode_id)
+    assert [event.version for event in events] == [1, 2, 3, 4]
+    assert events[0].prev_hash == GENESIS_HASH
+    for previous, current in zip(events, events[1:], strict=False):
+        assert current.prev_hash == previous.hash
+        assert current.sequence > previous.sequence
+    for event in events:
+        assert envelope_hash(envelope_of(event)) == event.hash
+
+
+def test_stored_timestamps_come_back_aware_and_identical(app: Flask) -> None:
+    episode_id = _new_stream(app)
+    (opened,) = _events(app, episode_id)
+    assert opened.occurred_at == WHEN and opened.occurred_at.tzinfo is not None
+    assert opened.recorded_at.tzinfo is not None
+
+
+def test_concurrent_appends_from_two_threads_leave_no_gaps_and_lose_nothing(app: Flask) -> None:
+    episode_id = _new_stream(app)
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            _append(app, episode_id, 25)
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    events = _events(app, episode_id)
+    assert [event.version for event in events] == list(range(1, 52))
+    assert all(b.prev_hash == a.hash for a, b in zip(events, events[1:], strict=False))
+
+
+def _idempotent(app: Flask, episode_id: uuid.UUID, content_hash: str) -> tuple[uuid.UUID, bool]:
+    with app.app_context(), db.transaction() as session:
+        head = lock_stream(session, episode_id)
+        assert head is not None
+        outcome = append_idempotent(session, head, key="v1", content_hash=content_hash, actor_id=None,
+                                    build=lambda: NewEvent("VisitRecorded", {"visit_id": "v1"}, WHEN))
+        return outcome.event.id, outcome.replayed
+
+
+def test_same_key_and_content_replays_the_original_and_records_nothing(app: Flask) -> None:
+    episode_id = _new_stream(app)
+    first_id, first_replayed = _idempotent(app, episode_id, "a" * 64)
+    again_id, again_replayed = _idempotent(app, episode_id, "a" * 64)
+    assert (first_replayed, again_replayed) == (False, True)
+    assert again_id == first_id
+    assert len(_events(app, episode_id)) == 2
+
+
+def test_same_key_with_different_content_is_a_conflict(app: Flask) -> None:
+    episode_id = _new_stream(app)
+    _idempotent(app, episode_id, "a" * 64)
+    with pytest.raises(IdempotencyConflict):
+        _idempotent(app, episode_id, "b" * 64)
+    assert len(_events(app, episode_id)) == 2
+
+
+@pytest.mark.parametrize("statement", ["UPDATE events SET type = 'Edited'", "DELETE FROM events"])
+def test_database_refuses_to_update_or_delete_events(app: Flask, statement: str) -> None:
+    episode_id = _new_stream(app)
+    with app.app_context(), pytest.raises(DBAPIError, match="append-only"), db.transaction() as session:
+        session.execute(text(statement))
+    assert len(_events(app, episode_id)) == 1
+
+
+def _tamper(app: Flask, sql: str) -> None:
+    """Edit stored history with the guard bypassed, as an attacker with table access could."""
+    with app.app_context(), db.transaction() as session:
+        if db.dialect == "postgresql":
+            session.execute(text("SET LOCAL session_replication_role = replica"))
+            session.execute(text(sql))
+        else:
+            session.execute(text("DROP TRIGGER events_no_update"))
+            session.execute(text(sql))
+
+
+def test_events_verify_passes_on_untouched_history(app: Flask) -> None:
+    episode_id = _new_stream(app)
+    _append(app, episode_id, 2)
+    result = app.test_cli_runner().invoke(args=["events", "verify"])
+    assert result.exit_code == 0, result.output
+    assert "3 events in 1 streams" in result.output
+
+
+def test_events_verify_names_the_first_edited_event(app: Flask) -> None:
+    episode_id = _new_stream(app)
+    _append(app, episode_id, 3)
+    target = _events(app, episode_id)[2]
+    _tamper(app, f"UPDATE events SET type = 'GoalSet' WHERE sequence = {target.sequence}")
+    result = app.test_cli_runner().invoke(args=["events", "verify"])
+    assert result.exit_code == 1
+    assert str(target.id) in result.output and "edited" in result.output
+
+
+def test_events_verify_detects_a_removed_event(app: Flask) -> None:
+    episode_id = _new_stream(app)
+    _append(app, episode_id, 3)
+    removed = _events(app, episode_id)[1]
+    if db.dialect == "sqlite":
+        _tamper(app, "SELECT 1")
+        with app.app_context(), db.transaction() as session:
+            session.execute(text("DROP TRIGGER events_no_delete"))
+            session.execute(text(f"DELETE FROM events WHERE sequence = {removed.sequence}"))
+    else:
+        _tamper(app, f"DELETE FROM events WHERE sequence = {removed.sequence}")
+    result = app.test_cli_runner().invoke(args=["events", "verify"])
+    assert result.exit_code == 1
+    assert "gap" in result.output
+
+
+def test_global_sequence_is_unique_across_streams(app: Flask) -> None:
+    first, second = _new_stream(app), _new_stream(app)
+    _append(app, first, 2)
+    _append(app, second, 2)
+    with app.app_context(), db.transaction() as session:
+        count = session.execute(select(func.count(func.distinct(Event.sequence)))).scalar_one()
+    assert count == 6
