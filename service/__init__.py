@@ -26,9 +26,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_unexpected_error_handler(app)
     register_domain_error_handler(app)
 
-    from service.routes import register_blueprints
     from service.cli import register_commands
+    from service.docs import register_docs_assets
+    from service.routes import register_blueprints
 
     register_blueprints(api, app)
+    register_docs_assets(app)
     register_commands(app)
     return app

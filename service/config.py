@@ -44,6 +44,9 @@ DEFAULTS: dict[str, Any] = {
     "OPENAPI_VERSION": "3.0.3",
     "OPENAPI_URL_PREFIX": "/api/v1/docs",
     "OPENAPI_JSON_PATH": "openapi.json",
+    # The interactive page at /api/v1/docs/; its assets come from the swagger-ui-bundle package.
+    "OPENAPI_SWAGGER_UI_PATH": "/",
+    "OPENAPI_SWAGGER_UI_URL": "/api/v1/docs/assets/",
     "JSON_SORT_KEYS": False,
 }
 

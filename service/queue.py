@@ -74,7 +74,7 @@ def dispatch_refresh(episode_ids: Iterable[uuid.UUID]) -> None:
         for episode_id in ids:
             try:
                 refresh_episode(episode_id)
-            except Exception:  # noqa: BLE001 - the catch-up sweep retries; the append stands
+            except Exception:
                 log.exception("in-process refresh of episode %s failed", episode_id)
         return
     try:

@@ -10,9 +10,11 @@ def register_blueprints(api: Api, app: Flask) -> None:
     """Attach each resource's blueprint to the API."""
     from service.admin.routes import blp as admin
     from service.auth.routes import blp as auth
+    from service.corrections.routes import blp as corrections
     from service.episodes.routes import blp as episodes
+    from service.flags.routes import blp as flags
     from service.health.routes import blp as health
     from service.visits.routes import blp as visits
 
-    for blueprint in (health, auth, admin, episodes, visits):
+    for blueprint in (health, auth, admin, episodes, visits, corrections, flags):
         api.register_blueprint(blueprint)

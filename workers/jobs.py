@@ -15,7 +15,7 @@ from service.database import db
 from service.models import Episode, EpisodeState
 from service.projections.lag import lagging_episodes_statement
 from service.schemas import today_london
-from workers.refresh import refresh_episode_state
+from workers.refresh import refresh_episodes
 
 log = logging.getLogger(__name__)
 
@@ -37,14 +37,14 @@ def job_app() -> Iterator[Flask]:
         yield _worker_app
 
 
-def refresh_episode(episode_id: str, today: str | None = None) -> int:
-    """Recompute one episode's derived state from its stream; returns its projected version."""
+def refresh_episode(episode_id: str, today: str | None = None) -> None:
+    """Recompute one episode's derived state from its whole stream."""
     with job_app() as app:
         day = date.fromisoformat(today) if today else today_london()
         try:
             with db.transaction() as session:
-                return refresh_episode_state(session, uuid.UUID(episode_id), today=day,
-                                             confirmations=app.config["ACHIEVEMENT_CONFIRMATIONS"])
+                refresh_episodes(session, [uuid.UUID(episode_id)], today=day,
+                                 confirmations=app.config["ACHIEVEMENT_CONFIRMATIONS"])
         except Exception:
             log.exception("refresh of episode %s failed", episode_id)
             raise

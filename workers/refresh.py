@@ -1,63 +1,78 @@
-"""Writing one episode's derived state: recompute from the whole stream, under a per-episode lock."""
+"""Writing episodes' derived state: recompute from whole streams, under per-episode locks."""
 
 from __future__ import annotations
 
 import uuid
 import zlib
+from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from service.episodes.stream import as_stored
-from service.events.store import read_stream
-from service.models import EpisodeFlag, EpisodeState, utcnow
+from service.models import EpisodeFlag, EpisodeState, Event, utcnow
+from workers.projection import EpisodeState as DerivedEpisode
 from workers.projection import project_episode
 
-
-def _lock_episode(session: Session, episode_id: uuid.UUID) -> None:
-    """Serialise refreshes of one episode (PostgreSQL advisory lock; SQLite writers are serial already)."""
-    if session.get_bind().dialect.name == "postgresql":
-        key = zlib.crc32(episode_id.bytes)
-        session.execute(text("SELECT pg_advisory_xact_lock(:namespace, :key)"),
-                        {"namespace": 7401, "key": key - (1 << 31)})
+LOCK_NAMESPACE = 7401
 
 
-def refresh_episode_state(session: Session, episode_id: uuid.UUID, *, today: date, confirmations: int) -> int:
-    """Recompute and store the episode's derived state and flags; return the projected version.
+def _lock_episodes(session: Session, episode_ids: Sequence[uuid.UUID]) -> None:
+    """Serialise refreshes per episode: PostgreSQL advisory locks taken in id order; SQLite writers are serial."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    keys = [zlib.crc32(episode_id.bytes) - (1 << 31) for episode_id in episode_ids]
+    session.execute(text("SELECT pg_advisory_xact_lock(:namespace, key) FROM unnest(CAST(:keys AS integer[])) AS key"),
+                    {"namespace": LOCK_NAMESPACE, "keys": keys})
 
-    Runs inside the caller's transaction. The stream is read after the lock is
+
+def refresh_episodes(session: Session, episode_ids: Sequence[uuid.UUID], *, today: date,
+                     confirmations: int) -> int:
+    """Recompute and store derived state and flags of these episodes; return how many events were read.
+
+    Runs inside the caller's transaction. Streams are read after the locks are
     taken, so a refresh never writes an older version over a newer one.
     """
-    _lock_episode(session, episode_id)
-    events = read_stream(session, episode_id)
-    if not events:
+    ids = sorted(set(episode_ids))
+    if not ids:
         return 0
-    state = project_episode([as_stored(event) for event in events], today=today,
-                            achievement_confirmations=confirmations)
-    row = session.execute(select(EpisodeState).where(EpisodeState.episode_id == episode_id)
-                          .with_for_update()).scalar_one_or_none()
-    if row is not None and row.projected_version > state.version:
-        return row.projected_version
-    if row is None:
-        row = EpisodeState(episode_id=episode_id)
-        session.add(row)
-    _fill(row, state, state.version)
-    session.execute(delete(EpisodeFlag).where(EpisodeFlag.episode_id == episode_id))
+    _lock_episodes(session, ids)
+    streams: dict[uuid.UUID, list[Event]] = defaultdict(list)
+    for event in session.execute(select(Event).where(Event.episode_id.in_(ids))
+                                 .order_by(Event.episode_id, Event.version)).scalars():
+        streams[event.episode_id].append(event)
+    rows = {row.episode_id: row for row in session.execute(
+        select(EpisodeState).where(EpisodeState.episode_id.in_(ids)).with_for_update()).scalars()}
+    written: list[tuple[uuid.UUID, DerivedEpisode]] = []
+    for episode_id in ids:
+        events = streams.get(episode_id)
+        if not events:
+            continue
+        state = project_episode([as_stored(event) for event in events], today=today,
+                                achievement_confirmations=confirmations)
+        row = rows.get(episode_id)
+        if row is not None and row.projected_version > state.version:
+            continue
+        if row is None:
+            row = EpisodeState(episode_id=episode_id)
+            session.add(row)
+        _fill(row, state)
+        written.append((episode_id, state))
+    session.execute(delete(EpisodeFlag).where(EpisodeFlag.episode_id.in_([episode_id for episode_id, _ in written])))
     session.add_all(
-        EpisodeFlag(episode_id=episode_id, flag=flag.flag, provider_id=row.provider_id, person_ref=state.person_ref,
-                    raised_at=flag.raised_at, detail=flag.detail, acknowledged=flag.acknowledged)
-        for flag in state.flags)
-    return state.version
+        EpisodeFlag(episode_id=episode_id, flag=flag.flag, provider_id=uuid.UUID(state.provider_id),
+                    person_ref=state.person_ref, raised_at=flag.raised_at, detail=flag.detail,
+                    acknowledged=flag.acknowledged)
+        for episode_id, state in written for flag in state.flags)
+    return sum(len(events) for events in streams.values())
 
 
-def _fill(row: EpisodeState, state: object, version: int) -> None:
+def _fill(row: EpisodeState, state: DerivedEpisode) -> None:
     """Copy derived values onto the row."""
-    from workers.projection import EpisodeState as Derived
-
-    assert isinstance(state, Derived)
     row.provider_id = uuid.UUID(state.provider_id)
-    row.projected_version = version
+    row.projected_version = state.version
     row.refreshed_at = utcnow()
     row.person_ref = state.person_ref
     row.age_at_referral = state.age_at_referral

@@ -7,9 +7,10 @@ from flask import Flask
 
 def register_commands(app: Flask) -> None:
     """Add every command group to the app's CLI."""
+    from service.cli.background import cron_command, projections_cli, worker_command
     from service.cli.db import db_cli
     from service.cli.events import events_cli
     from service.cli.users import users_cli
 
-    for group in (db_cli, events_cli, users_cli):
-        app.cli.add_command(group)
+    for command in (db_cli, events_cli, users_cli, projections_cli, worker_command, cron_command):
+        app.cli.add_command(command)

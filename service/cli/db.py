@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 from alembic import command
 from alembic.config import Config
-
 from flask.cli import AppGroup
 
 from service.config import PROJECT_ROOT

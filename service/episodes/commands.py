@@ -23,7 +23,7 @@ NO_SERVICES = {"no_services_self_funding", "no_services_declined", "no_services_
                "no_services_no_identified_needs"}
 
 
-def _iso(value: Any) -> Any:
+def iso_value(value: Any) -> Any:
     """Dates to ISO strings for event data."""
     return value.isoformat() if value is not None and hasattr(value, "isoformat") else value
 
@@ -58,10 +58,10 @@ def open_episode(session: Session, user: User, body: dict[str, Any]) -> Episode:
         "age_at_referral": body["age_at_referral"],
         "provider_id": str(provider_id),
         "referral_source": body["referral_source"],
-        "referred_on": _iso(body["referred_on"]),
-        "started_on": _iso(body["started_on"]),
-        "planned_end_on": _iso(planned_end_on),
-        "hospital_discharge_on": _iso(body.get("hospital_discharge_on")),
+        "referred_on": iso_value(body["referred_on"]),
+        "started_on": iso_value(body["started_on"]),
+        "planned_end_on": iso_value(planned_end_on),
+        "hospital_discharge_on": iso_value(body.get("hospital_discharge_on")),
         "start_need_hours_per_week": float(body["start_need_hours_per_week"]),
     }
     head, _opened = start_stream(session, episode_id=uuid.uuid4(), provider_id=provider_id,
@@ -100,7 +100,7 @@ def unassign_worker(session: Session, user: User, episode_id: uuid.UUID, worker_
     return writer.head
 
 
-def _check_levels(baseline: int, target: int) -> None:
+def check_levels(baseline: int, target: int) -> None:
     """target_level must be above baseline_level."""
     if target <= baseline:
         raise Invalid("Must be greater than baseline_level.", "target_level")
@@ -112,12 +112,12 @@ def set_goal(session: Session, user: User, episode_id: uuid.UUID, body: dict[str
     writer = writer_for(session, user, episode_id, if_match)
     if not writer.facts.is_open:
         raise Conflict("The episode is closed.")
-    _check_levels(body["baseline_level"], body["target_level"])
+    check_levels(body["baseline_level"], body["target_level"])
     goal_id = str(uuid.uuid4())
     writer.append("GoalSet", {
         "goal_id": goal_id, "domain": body["domain"], "description": body["description"],
         "baseline_level": body["baseline_level"], "target_level": body["target_level"],
-        "target_on": _iso(body.get("target_on"))})
+        "target_on": iso_value(body.get("target_on"))})
     return writer.head, goal_id
 
 
@@ -139,8 +139,8 @@ def revise_goal(session: Session, user: User, episode_id: uuid.UUID, goal_id: uu
     if not body:
         raise Invalid("Give at least one of description, target_level, target_on.", "_schema")
     if "target_level" in body:
-        _check_levels(goal.baseline_level, body["target_level"])
-    writer.append("GoalRevised", {"goal_id": str(goal_id), **{key: _iso(value) for key, value in body.items()}})
+        check_levels(goal.baseline_level, body["target_level"])
+    writer.append("GoalRevised", {"goal_id": str(goal_id), **{key: iso_value(value) for key, value in body.items()}})
     return writer.head
 
 
@@ -173,7 +173,7 @@ def close_episode(session: Session, user: User, episode_id: uuid.UUID, body: dic
     if not writer.facts.is_open:
         raise Conflict("The episode is already closed.")
     check_closure(writer.facts.started_on, body)
-    writer.append("EpisodeClosed", {"ended_on": _iso(body["ended_on"]),
+    writer.append("EpisodeClosed", {"ended_on": iso_value(body["ended_on"]),
                                     "end_need_hours_per_week": float(body["end_need_hours_per_week"]),
                                     "outcome": body["outcome"]})
     return writer.head
@@ -190,7 +190,7 @@ def record_follow_up(session: Session, user: User, episode_id: uuid.UUID, body: 
         raise Conflict("A follow-up is already recorded; correct it instead.")
     if facts.hospital_discharge_on and body["assessed_on"] < facts.hospital_discharge_on:
         raise Invalid("Cannot be before hospital_discharge_on.", "assessed_on")
-    writer.append("FollowUpRecorded", {"assessed_on": _iso(body["assessed_on"]), "status": body["status"]})
+    writer.append("FollowUpRecorded", {"assessed_on": iso_value(body["assessed_on"]), "status": body["status"]})
     return writer.head
 
 

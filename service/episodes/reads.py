@@ -36,7 +36,8 @@ def derive(events: list[Event]) -> DerivedEpisode:
                            achievement_confirmations=current_app.config["ACHIEVEMENT_CONFIRMATIONS"])
 
 
-def episode_body(episode_id: uuid.UUID, derived: dict[str, Any], version: int, projected_version: int) -> dict[str, Any]:
+def episode_body(episode_id: uuid.UUID, derived: dict[str, Any], version: int,
+                 projected_version: int) -> dict[str, Any]:
     """The API's episode shape from a derived-state dict."""
     body = {"id": str(episode_id), **derived}
     body["version"] = version

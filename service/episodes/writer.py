@@ -43,6 +43,7 @@ class EpisodeWriter:
             self.facts = read_facts(self._stored)
             self.head.status = "open" if self.facts.is_open else "closed"
             self.head.ended_on = self.facts.ended_on
+            self.head.started_on = self.facts.started_on
             if self.facts.assigned_now() != before:
                 self._sync_workers()
         return event

@@ -49,7 +49,8 @@ def verify_chains(session: Session) -> VerifyResult:
         head = heads.get(event.episode_id)
         if head is not None and event.version == head.version and head.last_hash != event.hash:
             reason = "stream head's last hash does not match its last event"
-            return VerifyResult(len(heads), count, BrokenLink(str(event.episode_id), str(event.id), event.version, reason))
+            link = BrokenLink(str(event.episode_id), str(event.id), event.version, reason)
+            return VerifyResult(len(heads), count, link)
     return VerifyResult(len(heads), count, None)
 
 

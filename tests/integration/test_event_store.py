@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from itertools import pairwise
 import uuid
 from datetime import UTC, date, datetime
 
@@ -58,7 +59,7 @@ def test_versions_run_one_to_n_and_each_hash_chains_to_the_previous(app: Flask) 
     events = _events(app, episode_id)
     assert [event.version for event in events] == [1, 2, 3, 4]
     assert events[0].prev_hash == GENESIS_HASH
-    for previous, current in zip(events, events[1:], strict=False):
+    for previous, current in pairwise(events):
         assert current.prev_hash == previous.hash
         assert current.sequence > previous.sequence
     for event in events:
@@ -79,7 +80,7 @@ def test_concurrent_appends_from_two_threads_leave_no_gaps_and_lose_nothing(app:
     def worker() -> None:
         try:
             _append(app, episode_id, 25)
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as exc:  # reported by the assertion below
             errors.append(exc)
 
     threads = [threading.Thread(target=worker) for _ in range(2)]
@@ -90,7 +91,7 @@ def test_concurrent_appends_from_two_threads_leave_no_gaps_and_lose_nothing(app:
     assert errors == []
     events = _events(app, episode_id)
     assert [event.version for event in events] == list(range(1, 52))
-    assert all(b.prev_hash == a.hash for a, b in zip(events, events[1:], strict=False))
+    assert all(b.prev_hash == a.hash for a, b in pairwise(events))
 
 
 def _idempotent(app: Flask, episode_id: uuid.UUID, content_hash: str) -> tuple[uuid.UUID, bool]:

@@ -1,0 +1,1 @@
+"""Corrections: fixing or voiding a recorded event by appending EventCorrected."""

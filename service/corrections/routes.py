@@ -1,0 +1,35 @@
+"""POST /events/{event_id}/corrections."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from service.auth.access import BEARER, current_user, require_roles
+from service.corrections.correcting import correct_event
+from service.corrections.schemas import CorrectionIn
+from service.database import db
+from service.episodes.schemas import EventOut
+from service.events.store import envelope_of
+from service.queue import dispatch_refresh
+
+blp = Blueprint("corrections", __name__, url_prefix="/api/v1/events", description="Corrections of recorded events.")
+
+
+@blp.route("/<uuid:event_id>/corrections")
+class CorrectionsView(MethodView):
+    """Correct or void an event."""
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(CorrectionIn)
+    @blp.response(201, EventOut)
+    @require_roles("manager", "admin", "worker")
+    def post(self, body: dict[str, Any], event_id: uuid.UUID) -> dict[str, Any]:
+        """Append an EventCorrected with replacement data or void: true (the original stays in the log)."""
+        correction = correct_event(db.session, current_user(), event_id, body)
+        db.session.commit()
+        dispatch_refresh([correction.episode_id])
+        return envelope_of(correction)

@@ -1,0 +1,1 @@
+"""The flags report: what managers must look at."""
