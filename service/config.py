@@ -36,6 +36,7 @@ DEFAULTS: dict[str, Any] = {
     "QUEUE_NAME": "reablement",
     "JOB_TIMEOUT_SECONDS": 60,
     "JOB_RETRIES": 3,
+    "JOB_RETRY_INTERVALS": [1, 5, 30],
     "JOB_FAILURE_TTL_SECONDS": 7 * 24 * 3600,
     "REDIS_SOCKET_TIMEOUT_SECONDS": 0.5,
     # flask-smorest / OpenAPI

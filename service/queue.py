@@ -54,7 +54,7 @@ def enqueue_job(queue: Queue, function: str, *args: Any) -> None:
         job_timeout=config["JOB_TIMEOUT_SECONDS"],
         failure_ttl=config["JOB_FAILURE_TTL_SECONDS"],
         result_ttl=60,
-        retry=Retry(max=config["JOB_RETRIES"], interval=[1, 5, 30]),
+        retry=Retry(max=config["JOB_RETRIES"], interval=config["JOB_RETRY_INTERVALS"]),
     )
 
 
