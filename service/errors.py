@@ -9,7 +9,7 @@ from flask import Flask
 from flask_smorest import Api
 from flask_smorest import abort as smorest_abort
 from sqlalchemy.exc import InterfaceError, OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def error_body(code: int, status: str, message: str | None, errors: Any = None) 
     }
 
 
-class ServiceApi(Api):  # type: ignore[misc]
+class ServiceApi(Api):
     """flask-smorest's Api with this service's error body on every HTTP error."""
 
     def handle_http_exception(self, error: HTTPException) -> tuple[dict[str, Any], int, dict[str, str]]:
@@ -80,9 +80,9 @@ def register_unexpected_error_handler(app: Flask) -> None:
         if isinstance(error, OperationalError | InterfaceError):
             # The database went away mid-request: nothing was committed, so a retry is safe.
             log.warning("database unavailable: %s", error)
-            return error_body(503, ServiceUnavailable.name, None), 503
+            return error_body(503, "Service Unavailable", None), 503
         log.exception("unhandled error")
-        return error_body(500, InternalServerError.name, None), 500
+        return error_body(500, "Internal Server Error", None), 500
 
 
 def abort(code: int, message: str, errors: dict[str, Any] | None = None) -> NoReturn:

@@ -29,7 +29,7 @@ class JsonCronScheduler(CronScheduler):
         enqueue_time = now()
         enqueued: list[CronJob] = []
         for cron_job in self._cron_jobs:
-            if cron_job.should_run():
+            if cron_job.should_run() and cron_job.func is not None:
                 queue = Queue(cron_job.queue_name, connection=self.connection, serializer=JSONSerializer)
                 queue.enqueue(cron_job.func, *cron_job.args, **cron_job.kwargs, **cron_job.job_options)
                 cron_job.set_enqueue_time(enqueue_time)

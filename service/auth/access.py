@@ -16,7 +16,7 @@ from service.models import User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-BEARER = [{"bearerAuth": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 
 def bearer_token() -> str | None:

@@ -45,7 +45,7 @@ def cron_command() -> None:
     queue = get_queue()
     if queue is None:
         raise click.ClickException("REDIS_URL is not set: jobs run in-process and need no cron.")
-    build_scheduler(queue, current_app.config).start()
+    build_scheduler(queue, current_app.config).start()  # type: ignore[no-untyped-call]
 
 
 @projections_cli.command("rebuild")

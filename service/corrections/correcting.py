@@ -40,7 +40,7 @@ def _replacement(writer: EpisodeWriter, event: Event, data: dict[str, Any]) -> d
         loaded: dict[str, Any] = schema_class().load(data)
     except ma.ValidationError as error:
         raise Invalid("The replacement data is not valid.",
-                      errors={"data": error.normalized_messages()}) from error
+                      errors={"data": error.normalized_messages()}) from error  # type: ignore[no-untyped-call]
     facts = writer.facts
     if event.type == "VisitRecorded":
         visit = {**loaded, "id": event.data["visit_id"], "episode_id": event.episode_id}

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import uuid
+
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from service.models import Episode, EpisodeState
 
 
-def lagging_episodes_statement():  # type: ignore[no-untyped-def]
+def lagging_episodes_statement() -> Select[uuid.UUID, int]:
     """SELECT of (episode id, version) for every episode whose derived state is behind its stream."""
     projected = func.coalesce(EpisodeState.projected_version, 0)
     return (

@@ -127,8 +127,9 @@ def record_batch(session: Session, user: User, raw_visits: list[Any]) -> tuple[l
     for raw, item in zip(raw_visits, parsed, strict=True):
         visit_id = raw.get("id") if isinstance(raw, dict) else None
         if isinstance(item, ma.ValidationError):
+            messages = item.normalized_messages()  # type: ignore[no-untyped-call]
             results.append({"id": visit_id, "status": 422, "message": "The visit is not valid; see errors.",
-                            "errors": flatten_errors(item.normalized_messages())})
+                            "errors": flatten_errors(messages)})
             continue
         try:
             with session.begin_nested():

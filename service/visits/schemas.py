@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence, Set as AbstractSet
 from typing import Any
 
 import marshmallow as ma
@@ -55,16 +56,17 @@ class VisitOut(ma.Schema):
 
 
 class RawVisit(fields.Nested):
-    """Documents a batch item as a visit but hands it over unparsed, so each visit is judged alone."""
+    """Documents a batch item as a visit but hands it over unparsed (even null), so each visit is judged alone."""
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None,
+                     partial: bool | Sequence[str] | AbstractSet[str] | None = None, **kwargs: Any) -> Any:
         return value
 
 
 class BatchIn(StrictSchema):
     """1-500 visits synced from a phone."""
 
-    visits = fields.List(RawVisit(VisitIn), required=True, validate=validate.Length(min=1, max=MAX_BATCH))
+    visits = fields.List(RawVisit(VisitIn, allow_none=True), required=True, validate=validate.Length(min=1, max=MAX_BATCH))
 
 
 class BatchResultOut(ma.Schema):

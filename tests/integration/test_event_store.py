@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import threading
-from itertools import pairwise
 import uuid
 from datetime import UTC, date, datetime
+from itertools import pairwise
 
 import pytest
 from flask import Flask
