@@ -10,6 +10,8 @@ from service.config import check_production_safety, load_settings
 from service.database import db
 from service.domain_errors import register_domain_error_handler
 from service.errors import ServiceApi, register_unexpected_error_handler
+from service.observability import init_observability
+from service.security import register_security_headers
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -25,6 +27,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         "bearerAuth": {"type": "http", "scheme": "bearer"}}}})
     register_unexpected_error_handler(app)
     register_domain_error_handler(app)
+    init_observability(app)
+    register_security_headers(app)
 
     from service.cli import register_commands
     from service.docs import register_docs_assets

@@ -34,6 +34,9 @@ DEFAULTS: dict[str, Any] = {
     "ARGON2_TIME_COST": 3,
     "ARGON2_MEMORY_COST": 65536,
     "QUEUE_NAME": "reablement",
+    "LOG_LEVEL": "INFO",
+    # When set, /metrics requires `Authorization: Bearer <METRICS_TOKEN>`.
+    "METRICS_TOKEN": None,
     "JOB_TIMEOUT_SECONDS": 60,
     "JOB_RETRIES": 3,
     "JOB_RETRY_INTERVALS": [1, 5, 30],
@@ -67,7 +70,7 @@ _CASTS: dict[str, type] = {
 }
 
 # Environment variables read besides those in DEFAULTS' casts.
-_ENV_STRINGS = ("ENV", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "QUEUE_NAME")
+_ENV_STRINGS = ("ENV", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "QUEUE_NAME", "LOG_LEVEL", "METRICS_TOKEN")
 
 
 def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -13,6 +13,8 @@ from redis.exceptions import RedisError
 from rq import Queue, Retry
 from rq.serializers import JSONSerializer
 
+from service.observability.request_ids import current_request_id
+
 log = logging.getLogger(__name__)
 
 REFRESH_JOB = "workers.jobs.refresh_episode"
@@ -55,6 +57,7 @@ def enqueue_job(queue: Queue, function: str, *args: Any) -> None:
         failure_ttl=config["JOB_FAILURE_TTL_SECONDS"],
         result_ttl=60,
         retry=Retry(max=config["JOB_RETRIES"], interval=config["JOB_RETRY_INTERVALS"]),
+        meta={"request_id": current_request_id.get()},
     )
 
 

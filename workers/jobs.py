@@ -9,10 +9,12 @@ from contextlib import contextmanager
 from datetime import date
 
 from flask import Flask, current_app, has_app_context
+from rq import get_current_job
 from sqlalchemy import or_, select
 
 from service.database import db
 from service.models import Episode, EpisodeState
+from service.observability.request_ids import current_request_id
 from service.projections.lag import lagging_episodes_statement
 from service.schemas import today_london
 from workers.refresh import refresh_episodes
@@ -26,6 +28,10 @@ _worker_app: Flask | None = None
 def job_app() -> Iterator[Flask]:
     """The current app (in-process jobs) or this worker process's app, built once from the environment."""
     global _worker_app
+    job = get_current_job()
+    if job is not None:
+        # Log under the id of the request that enqueued this job.
+        current_request_id.set(job.meta.get("request_id") or f"job-{job.id}")
     if has_app_context():
         yield current_app._get_current_object()  # type: ignore[attr-defined]
         return

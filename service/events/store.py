@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from service.events.hashing import GENESIS_HASH, envelope_hash, format_instant
 from service.models import Episode, Event, utcnow
+from service.observability.metrics import note_appended
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ def append(
     head.version = event.version
     head.last_hash = event.hash
     session.add(event)
+    note_appended(session, new.type)
     return event
 
 

@@ -1,0 +1,16 @@
+"""Request ids, structured JSON logs and Prometheus metrics."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from service.observability.logs import configure_logging
+from service.observability.metrics import register_metrics
+from service.observability.request_ids import register_request_ids
+
+
+def init_observability(app: Flask) -> None:
+    """Wire request ids, JSON logs and /metrics into the app."""
+    configure_logging(app.config.get("LOG_LEVEL", "INFO"))
+    register_request_ids(app)
+    register_metrics(app)
