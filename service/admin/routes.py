@@ -28,16 +28,16 @@ class ProvidersView(MethodView):
     """Providers."""
 
     @blp.doc(security=BEARER)
-    @blp.response(200, ProviderOut(many=True))
     @require_roles()
+    @blp.response(200, ProviderOut(many=True))
     def get(self) -> list[Provider]:
         """List providers (any signed-in role)."""
         return list(db.session.execute(select(Provider).order_by(Provider.name)).scalars())
 
     @blp.doc(security=BEARER)
+    @require_roles("admin")
     @blp.arguments(ProviderCreate)
     @blp.response(201, ProviderOut)
-    @require_roles("admin")
     def post(self, body: dict[str, Any]) -> Provider:
         """Add a provider (admin)."""
         try:
@@ -53,16 +53,16 @@ class UsersView(MethodView):
     """Users."""
 
     @blp.doc(security=BEARER)
-    @blp.response(200, UserOut(many=True))
     @require_roles("admin")
+    @blp.response(200, UserOut(many=True))
     def get(self) -> list[User]:
         """List users (admin)."""
         return list(db.session.execute(select(User).order_by(User.username)).scalars())
 
     @blp.doc(security=BEARER)
+    @require_roles("admin")
     @blp.arguments(UserCreate)
     @blp.response(201, UserOut)
-    @require_roles("admin")
     def post(self, body: dict[str, Any]) -> User:
         """Add a user (admin). Workers and managers need a provider; passwords 12+ characters."""
         try:

@@ -59,8 +59,8 @@ class RevokeView(MethodView):
     """Revoke the presented token."""
 
     @blp.doc(security=BEARER)
-    @blp.response(204)
     @require_roles()
+    @blp.response(204)
     def post(self) -> None:
         """Sign out: the token stops working at once."""
         token = bearer_token()

@@ -41,9 +41,9 @@ class FlagsReportView(MethodView):
     """Open flags."""
 
     @blp.doc(security=BEARER)
+    @require_roles("manager", "admin")
     @blp.arguments(FlagReportArgs, location="query")
     @blp.response(200, page_schema(FlagItemOut, "FlagPage"))
-    @require_roles("manager", "admin")
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Raised flags, oldest first (from derived state)."""
         items, total = open_flags(db.session, current_user(), flag=args.get("flag"),

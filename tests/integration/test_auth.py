@@ -139,3 +139,11 @@ def test_health_reports_database_inline_queue_and_zero_lag(client: FlaskClient) 
 def test_username_lookup_helper_round_trips(app: Flask) -> None:
     user_id = make_user(app, "commissioner", username="comm")
     assert username_of(app, user_id) == "comm"
+
+
+def test_roles_are_checked_before_the_body_is_validated(app: Flask, client: FlaskClient) -> None:
+    provider = make_provider(app)
+    headers = headers_for(app, client, "worker", provider)
+    assert_error(client.post("/api/v1/providers", json={"nonsense": True}, headers=headers), 403)
+    assert_error(client.post("/api/v1/users", json={}, headers=headers), 403)
+    assert_error(client.post("/api/v1/users", json={}), 401)
