@@ -14,6 +14,8 @@ from service.auth.access import BEARER, require_roles
 from service.database import db
 from service.errors import abort
 from service.models import Provider, User
+from service.pagination import paginate
+from service.schemas import PaginationArgs, page_body, page_schema
 
 blp = Blueprint("admin", __name__, url_prefix="/api/v1", description="Providers and users.")
 
@@ -29,10 +31,13 @@ class ProvidersView(MethodView):
 
     @blp.doc(security=BEARER)
     @require_roles()
-    @blp.response(200, ProviderOut(many=True))
-    def get(self) -> list[Provider]:
+    @blp.arguments(PaginationArgs, location="query")
+    @blp.response(200, page_schema(ProviderOut, "ProviderPage"))
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List providers (any signed-in role)."""
-        return list(db.session.execute(select(Provider).order_by(Provider.name)).scalars())
+        rows, total = paginate(db.session, select(Provider).order_by(Provider.name, Provider.id),
+                               args["page"], args["page_size"])
+        return page_body([row[0] for row in rows], args["page"], args["page_size"], total)
 
     @blp.doc(security=BEARER)
     @require_roles("admin")
@@ -54,10 +59,12 @@ class UsersView(MethodView):
 
     @blp.doc(security=BEARER)
     @require_roles("admin")
-    @blp.response(200, UserOut(many=True))
-    def get(self) -> list[User]:
+    @blp.arguments(PaginationArgs, location="query")
+    @blp.response(200, page_schema(UserOut, "UserPage"))
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List users (admin)."""
-        return list(db.session.execute(select(User).order_by(User.username)).scalars())
+        rows, total = paginate(db.session, select(User).order_by(User.username), args["page"], args["page_size"])
+        return page_body([row[0] for row in rows], args["page"], args["page_size"], total)
 
     @blp.doc(security=BEARER)
     @require_roles("admin")

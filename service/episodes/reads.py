@@ -6,13 +6,14 @@ import uuid
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from service.domain_errors import NotFound
 from service.episodes.stream import as_stored, can_see
 from service.events.store import envelope_of, read_stream
 from service.models import Episode, EpisodeFlag, EpisodeState, EpisodeWorker, Event, User
+from service.pagination import paginate
 from service.schemas import today_london
 from workers.projection import EpisodeState as DerivedEpisode
 from workers.projection import project_episode
@@ -74,9 +75,7 @@ def list_episodes(session: Session, user: User, *, status: str | None, flag: str
         statement = statement.where(Episode.status == status)
     if flag:
         statement = statement.where(exists().where(EpisodeFlag.episode_id == Episode.id, EpisodeFlag.flag == flag))
-    total = session.execute(select(func.count()).select_from(statement.subquery())).scalar_one()
-    rows = session.execute(statement.order_by(Episode.started_on.desc(), Episode.id)
-                           .offset((page - 1) * page_size).limit(page_size)).all()
+    rows, total = paginate(session, statement.order_by(Episode.started_on.desc(), Episode.id), page, page_size)
     items = []
     for head, state in rows:
         if state is None:
@@ -84,7 +83,7 @@ def list_episodes(session: Session, user: User, *, status: str | None, flag: str
         else:
             derived, projected = state.document, state.projected_version
         items.append(episode_body(head.id, derived, head.version, projected))
-    return items, int(total)
+    return items, total
 
 
 def episode_events(session: Session, user: User, episode_id: uuid.UUID, page: int,

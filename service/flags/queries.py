@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.domain_errors import NotFound
 from service.events.hashing import format_instant
 from service.models import EpisodeFlag, User
+from service.pagination import paginate
 
 
 def open_flags(session: Session, user: User, *, flag: str | None, provider_id: uuid.UUID | None,
@@ -25,10 +26,9 @@ def open_flags(session: Session, user: User, *, flag: str | None, provider_id: u
         statement = statement.where(EpisodeFlag.provider_id == provider_id)
     if flag is not None:
         statement = statement.where(EpisodeFlag.flag == flag)
-    total = session.execute(select(func.count()).select_from(statement.subquery())).scalar_one()
-    rows = session.execute(statement.order_by(EpisodeFlag.raised_at, EpisodeFlag.episode_id, EpisodeFlag.flag)
-                           .offset((page - 1) * page_size).limit(page_size)).scalars()
+    rows, total = paginate(session, statement.order_by(EpisodeFlag.raised_at, EpisodeFlag.episode_id,
+                                                       EpisodeFlag.flag), page, page_size)
     items = [{"episode_id": str(row.episode_id), "person_ref": row.person_ref, "flag": row.flag,
               "raised_at": format_instant(row.raised_at), "detail": row.detail, "acknowledged": row.acknowledged}
-             for row in rows]
-    return items, int(total)
+             for (row,) in rows]
+    return items, total

@@ -147,3 +147,15 @@ def test_roles_are_checked_before_the_body_is_validated(app: Flask, client: Flas
     assert_error(client.post("/api/v1/providers", json={"nonsense": True}, headers=headers), 403)
     assert_error(client.post("/api/v1/users", json={}, headers=headers), 403)
     assert_error(client.post("/api/v1/users", json={}), 401)
+
+
+def test_provider_and_user_lists_are_paginated(app: Flask, client: FlaskClient) -> None:
+    headers = headers_for(app, client, "admin")
+    for index in range(3):
+        make_provider(app, f"Provider {index}")
+    page = client.get("/api/v1/providers?page=2&page_size=2", headers=headers).get_json()
+    assert page["total"] == 3 and page["page"] == 2 and page["page_size"] == 2
+    assert [item["name"] for item in page["items"]] == ["Provider 2"]
+    users = client.get("/api/v1/users", headers=headers).get_json()
+    assert users["total"] == 1 and users["items"][0]["role"] == "admin"
+    assert_error(client.get("/api/v1/providers?page_size=501", headers=headers), 422, "page_size")
