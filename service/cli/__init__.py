@@ -9,8 +9,9 @@ def register_commands(app: Flask) -> None:
     """Add every command group to the app's CLI."""
     from service.cli.background import cron_command, projections_cli, worker_command
     from service.cli.db import db_cli
+    from service.cli.demo import demo_cli
     from service.cli.events import events_cli
     from service.cli.users import users_cli
 
-    for command in (db_cli, events_cli, users_cli, projections_cli, worker_command, cron_command):
+    for command in (db_cli, events_cli, users_cli, projections_cli, worker_command, cron_command, demo_cli):
         app.cli.add_command(command)
