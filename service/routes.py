@@ -10,11 +10,13 @@ def register_blueprints(api: Api, app: Flask) -> None:
     """Attach each resource's blueprint to the API."""
     from service.admin.routes import blp as admin
     from service.auth.routes import blp as auth
+    from service.contracts.routes import blp as contracts
     from service.corrections.routes import blp as corrections
     from service.episodes.routes import blp as episodes
     from service.flags.routes import blp as flags
     from service.health.routes import blp as health
+    from service.reports.routes import blp as effectiveness_reports
     from service.visits.routes import blp as visits
 
-    for blueprint in (health, auth, admin, episodes, visits, corrections, flags):
+    for blueprint in (health, auth, admin, episodes, visits, corrections, flags, effectiveness_reports, contracts):
         api.register_blueprint(blueprint)

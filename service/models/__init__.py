@@ -2,6 +2,7 @@
 
 from service.models.accounts import ROLES, AccessToken, LoginFailure, Provider, User
 from service.models.base import Base, UTCDateTime, utcnow
+from service.models.contracts import Contract
 from service.models.events import Episode, EpisodeWorker, Event
 from service.models.projections import EpisodeFlag, EpisodeState
 
@@ -9,6 +10,7 @@ __all__ = [
     "ROLES",
     "AccessToken",
     "Base",
+    "Contract",
     "Episode",
     "EpisodeFlag",
     "EpisodeState",

@@ -1,0 +1,1 @@
+"""Outcomes-based contracts and their reports."""

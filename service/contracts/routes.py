@@ -1,0 +1,88 @@
+"""Outcomes-based contracts (commissioner, admin)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, NoReturn
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from service.auth.access import BEARER, require_roles
+from service.contracts.schemas import ContractCreate, ContractOut, ContractPage, ContractReportArgs, ContractReportOut
+from service.contracts.service import ContractError, contract_report, create_contract, get_contract, list_contracts
+from service.database import db
+from service.errors import abort
+from service.models import Contract
+from service.reports.routes import viewer
+from service.reports.service import default_pricing
+from service.schemas import PaginationArgs, page_body
+
+blp = Blueprint("contracts", __name__, url_prefix="/api/v1", description="Outcomes-based contracts.")
+
+ROLES = ("commissioner", "admin")
+
+
+def _refuse(error: ContractError) -> NoReturn:
+    """Turn a ContractError into the standard error response."""
+    abort(error.status, error.message, error.errors)
+
+
+@blp.route("/contracts")
+class ContractsView(MethodView):
+    """Contracts."""
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(PaginationArgs, location="query")
+    @blp.response(200, ContractPage)
+    @require_roles(*ROLES)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """List contracts, oldest first (commissioner, admin)."""
+        contracts, total = list_contracts(db.session, args["page"], args["page_size"])
+        return page_body(contracts, args["page"], args["page_size"], total)
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(ContractCreate)
+    @blp.response(201, ContractOut)
+    @require_roles(*ROLES)
+    def post(self, body: dict[str, Any]) -> Contract:
+        """Add a contract: provider, period, optional pricing, outcome pot and targets whose weights sum to 1."""
+        try:
+            contract = create_contract(db.session, body)
+        except ContractError as error:
+            _refuse(error)
+        db.session.commit()
+        return contract
+
+
+@blp.route("/contracts/<uuid:contract_id>")
+class ContractView(MethodView):
+    """One contract."""
+
+    @blp.doc(security=BEARER)
+    @blp.response(200, ContractOut)
+    @require_roles(*ROLES)
+    def get(self, contract_id: uuid.UUID) -> Contract:
+        """A contract (404 when unknown)."""
+        try:
+            return get_contract(db.session, contract_id)
+        except ContractError as error:
+            _refuse(error)
+
+
+@blp.route("/contracts/<uuid:contract_id>/report")
+class ContractReportView(MethodView):
+    """A contract's outcome report."""
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(ContractReportArgs, location="query")
+    @blp.response(200, ContractReportOut)
+    @require_roles(*ROLES)
+    def get(self, args: dict[str, Any], contract_id: uuid.UUID) -> dict[str, Any]:
+        """Metrics at the contract's pricing over the period (default: the contract's), targets and earnings."""
+        try:
+            return contract_report(db.session, viewer(), contract_id, args["from_"], args["to"],
+                                   default_pricing(current_app.config), current_app.config["SUPPRESSION_MIN_N"])
+        except ContractError as error:
+            _refuse(error)

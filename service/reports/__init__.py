@@ -1,0 +1,1 @@
+"""Effectiveness and contract metrics over derived episode state."""

@@ -1,0 +1,63 @@
+"""CSV renderings of the effectiveness metrics and of the CLD episode export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+METRIC_COLUMNS: tuple[str, ...] = ("metric", "value", "n", "ci_low", "ci_high", "suppressed")
+EXPORT_COLUMNS: tuple[str, ...] = (
+    "person_ref",
+    "Event_Start_Date",
+    "Event_End_Date",
+    "Service_Type",
+    "Service_Component",
+    "Event_Outcome",
+    "outcome",
+    "start_need_hours_per_week",
+    "end_need_hours_per_week",
+    "length_of_stay_days",
+)
+
+
+def cell(value: Any) -> str:
+    """One CSV cell: empty for null, true/false, integers as such, other numbers with 2 decimals."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _render(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """A CSV document with a header row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows([cell(value) for value in row] for row in rows)
+    return buffer.getvalue()
+
+
+def metrics_csv(metrics: Mapping[str, Any]) -> str:
+    """One row per metric: metric,value,n,ci_low,ci_high,suppressed (the last four only for proportions)."""
+    rows = []
+    for name, value in metrics.items():
+        if isinstance(value, Mapping):
+            rows.append((name, value["value"], value["n"], value["ci_low"], value["ci_high"], value["suppressed"]))
+        else:
+            rows.append((name, value, None, None, None, None))
+    return _render(METRIC_COLUMNS, rows)
+
+
+def episodes_csv(episodes: Iterable[Mapping[str, Any]]) -> str:
+    """The CLD-style export: one row per closed episode in `EXPORT_COLUMNS` order."""
+    return _render(EXPORT_COLUMNS, ([episode[column] for column in EXPORT_COLUMNS] for episode in episodes))
