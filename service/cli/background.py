@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-import uuid
 
 import click
 from flask import current_app
@@ -16,11 +15,10 @@ from service.database import db
 from service.models import Episode
 from service.queue import get_queue
 from service.schemas import today_london
-from workers.refresh import refresh_episodes
+from workers.rebuild import default_processes, rebuild_all
 from workers.schedule import build_scheduler
 
 projections_cli = AppGroup("projections", help="Derived state.")
-REBUILD_CHUNK = 200
 
 
 
@@ -49,23 +47,18 @@ def cron_command() -> None:
 
 
 @projections_cli.command("rebuild")
-def rebuild_command() -> None:
+@click.option("--processes", type=click.IntRange(1, 16), default=None,
+              help="Parallel processes on PostgreSQL (default: one per core, at most 4).")
+def rebuild_command(processes: int | None) -> None:
     """Recompute every episode's derived state from the log (safe while the service runs)."""
-    confirmations = current_app.config["ACHIEVEMENT_CONFIRMATIONS"]
-    today = today_london()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     with db.transaction() as session:
         total = session.execute(select(func.count()).select_from(Episode)).scalar_one()
-    started, events, last_id = time.perf_counter(), 0, uuid.UUID(int=0)
+    started = time.perf_counter()
     with click.progressbar(length=total, label="Rebuilding derived state", show_pos=True) as bar:
-        while True:
-            with db.transaction() as session:
-                ids = list(session.execute(select(Episode.id).where(Episode.id > last_id)
-                                           .order_by(Episode.id).limit(REBUILD_CHUNK)).scalars())
-                if not ids:
-                    break
-                events += refresh_episodes(session, ids, today=today, confirmations=confirmations)
-            last_id = ids[-1]
-            bar.update(len(ids))
+        episodes, events = rebuild_all(app, today=today_london(),
+                                       confirmations=app.config["ACHIEVEMENT_CONFIRMATIONS"],
+                                       processes=processes or default_processes(), progress=bar.update)
     seconds = time.perf_counter() - started
     rate = events / seconds if seconds else 0.0
-    click.echo(f"rebuilt {total} episodes from {events} events in {seconds:.2f}s ({rate:,.0f} events/s)")
+    click.echo(f"rebuilt {episodes} episodes from {events} events in {seconds:.2f}s ({rate:,.0f} events/s)")

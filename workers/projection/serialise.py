@@ -4,11 +4,20 @@ from dataclasses import fields, is_dataclass
 from datetime import date
 from typing import Any
 
+# Field names per dataclass, looked up once: serialising runs for every episode of a rebuild.
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_PLAIN = (str, int, float, bool, type(None))
+
 
 def to_jsonable(value: object) -> Any:
     """Convert dataclasses, lists, dates and datetimes to JSON-serialisable values."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {field.name: to_jsonable(getattr(value, field.name)) for field in fields(value)}
+    if isinstance(value, _PLAIN):
+        return value
+    names = _FIELD_NAMES.get(type(value))
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELD_NAMES[type(value)] = tuple(field.name for field in fields(value))
+    if names is not None:
+        return {name: to_jsonable(getattr(value, name)) for name in names}
     if isinstance(value, date):  # datetime is a subclass of date
         return value.isoformat()
     if isinstance(value, list | tuple):

@@ -48,6 +48,26 @@ def test_rebuild_recreates_identical_derived_state_from_the_log(app: Flask, clie
     assert flags["total"] == 3
 
 
+def test_rebuild_in_parallel_processes_gives_the_same_state(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = build_world(app, client)
+    for _ in range(4):
+        episode = world.open_episode()
+        goal = world.set_goal(episode["id"])
+        client.post("/api/v1/visits", json=visit_body(episode["id"], [{"goal_id": goal["id"], "level": 3}]),
+                    headers=world.worker.headers)
+    before = _states(app)
+    with app.app_context(), db.transaction() as session:
+        session.execute(delete(EpisodeFlag))
+        session.execute(delete(EpisodeState))
+    monkeypatch.setattr("workers.rebuild.CHUNK", 1)  # four chunks shared by two processes on PostgreSQL
+    result = app.test_cli_runner().invoke(args=["projections", "rebuild", "--processes", "2"])
+    assert result.exit_code == 0, result.output
+    assert "rebuilt 4 episodes from 16 events" in result.output  # opened, assigned, goal, visit
+    assert _states(app) == before
+
+
 def test_time_flag_sweep_raises_overdue_once_the_planned_end_has_passed(app: Flask, client: FlaskClient) -> None:
     world = build_world(app, client)
     started = date.today() - timedelta(days=20)
