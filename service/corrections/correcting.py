@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import marshmallow as ma
@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from service.corrections.schemas import REPLACEMENT_SCHEMAS
 from service.domain_errors import Forbidden, Invalid, NotFound
-from service.episodes.commands import check_closure, check_levels, iso_value
+from service.episodes.commands import check_closure, check_follow_up, check_levels, check_opening, iso_value
 from service.episodes.stream import can_see, locked_head
-from service.episodes.writer import EpisodeWriter
+from service.episodes.writer import EpisodeWriter, check_if_match
 from service.models import Event, User, utcnow
 from service.visits.recording import check_visit, visit_data
 
@@ -49,18 +49,22 @@ def _replacement(writer: EpisodeWriter, event: Event, data: dict[str, Any]) -> d
         return visit_data(visit, worker_id)
     if event.type == "EpisodeClosed":
         check_closure(facts.started_on, loaded)
+    if event.type == "FollowUpRecorded":
+        check_follow_up(facts.hospital_discharge_on, loaded)
     if event.type == "GoalSet":
         check_levels(loaded["baseline_level"], loaded["target_level"])
         loaded["goal_id"] = event.data["goal_id"]
     if event.type == "EpisodeOpened":
         loaded["provider_id"] = event.data["provider_id"]
         if loaded.get("planned_end_on") is None:
-            loaded["planned_end_on"] = event.data["planned_end_on"]
+            loaded["planned_end_on"] = date.fromisoformat(event.data["planned_end_on"])
+        check_opening(loaded, loaded["planned_end_on"])
     return {key: iso_value(value) for key, value in loaded.items()}
 
 
-def correct_event(session: Session, user: User, event_id: uuid.UUID, body: dict[str, Any]) -> Event:
-    """Append an EventCorrected for `event_id`; the original stays in the log."""
+def correct_event(session: Session, user: User, event_id: uuid.UUID, body: dict[str, Any],
+                  if_match: int | None = None) -> Event:
+    """Append an EventCorrected for `event_id` (412 if If-Match names an older version); the original stays."""
     event = session.execute(select(Event).where(Event.id == event_id)).scalar_one_or_none()
     if event is None:
         raise NotFound("No such event.", "event_id")
@@ -68,6 +72,7 @@ def correct_event(session: Session, user: User, event_id: uuid.UUID, body: dict[
     if not can_see(user, head.provider_id):
         raise NotFound("No such event.", "event_id")
     _check_permission(user, event)
+    check_if_match(head, if_match)
     if event.type == "EventCorrected":
         raise Invalid("Correct the original event, not a correction.", "event_id")
     writer = EpisodeWriter(session, head, user)

@@ -12,7 +12,8 @@ from service.auth.access import BEARER, current_user, require_roles
 from service.corrections.correcting import correct_event
 from service.corrections.schemas import CorrectionIn
 from service.database import db
-from service.episodes.schemas import EventOut
+from service.episodes.routes import parse_if_match
+from service.episodes.schemas import EventOut, IfMatchArgs
 from service.events.store import envelope_of
 from service.queue import dispatch_refresh
 
@@ -24,12 +25,13 @@ class CorrectionsView(MethodView):
     """Correct or void an event."""
 
     @blp.doc(security=BEARER)
+    @require_roles("manager", "admin", "worker")
+    @blp.arguments(IfMatchArgs, location="headers")
     @blp.arguments(CorrectionIn)
     @blp.response(201, EventOut)
-    @require_roles("manager", "admin", "worker")
-    def post(self, body: dict[str, Any], event_id: uuid.UUID) -> dict[str, Any]:
+    def post(self, headers: dict[str, Any], body: dict[str, Any], event_id: uuid.UUID) -> dict[str, Any]:
         """Append an EventCorrected with replacement data or void: true (the original stays in the log)."""
-        correction = correct_event(db.session, current_user(), event_id, body)
+        correction = correct_event(db.session, current_user(), event_id, body, parse_if_match(headers))
         db.session.commit()
         dispatch_refresh([correction.episode_id])
         return envelope_of(correction)

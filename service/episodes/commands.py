@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -39,18 +39,23 @@ def check_workers(session: Session, provider_id: uuid.UUID, worker_ids: list[uui
         raise Invalid(f"Not a worker of this provider: {', '.join(missing)}.", field)
 
 
+def check_opening(body: dict[str, Any], planned_end_on: date) -> None:
+    """EpisodeOpened's rules (on opening and on correcting it): discharge date, referral <= start < planned end."""
+    if body["referral_source"] == "hospital_discharge" and body.get("hospital_discharge_on") is None:
+        raise Invalid("Required when referral_source is hospital_discharge.", "hospital_discharge_on")
+    if body["started_on"] < body["referred_on"]:
+        raise Invalid("Cannot be before referred_on.", "started_on")
+    if planned_end_on <= body["started_on"]:
+        raise Invalid("Must be after started_on.", "planned_end_on")
+
+
 def open_episode(session: Session, user: User, body: dict[str, Any]) -> Episode:
     """Start a new episode stream with EpisodeOpened and any initial assignments."""
     provider_id: uuid.UUID = body["provider_id"]
     if (user.role == "manager" and user.provider_id != provider_id) or session.get(Provider, provider_id) is None:
         raise Invalid("Not a provider you manage.", "provider_id")
-    if body["referral_source"] == "hospital_discharge" and body.get("hospital_discharge_on") is None:
-        raise Invalid("Required when referral_source is hospital_discharge.", "hospital_discharge_on")
-    if body["started_on"] < body["referred_on"]:
-        raise Invalid("Cannot be before referred_on.", "started_on")
     planned_end_on = body.get("planned_end_on") or body["started_on"] + timedelta(days=DEFAULT_PLANNED_DAYS)
-    if planned_end_on <= body["started_on"]:
-        raise Invalid("Must be after started_on.", "planned_end_on")
+    check_opening(body, planned_end_on)
     worker_ids = list(dict.fromkeys(body.get("worker_ids") or []))
     check_workers(session, provider_id, worker_ids, "worker_ids")
     data = {
@@ -179,6 +184,12 @@ def close_episode(session: Session, user: User, episode_id: uuid.UUID, body: dic
     return writer.head
 
 
+def check_follow_up(hospital_discharge_on: date | None, body: dict[str, Any]) -> None:
+    """A follow-up (recorded or corrected) cannot be assessed before the discharge it follows."""
+    if hospital_discharge_on and body["assessed_on"] < hospital_discharge_on:
+        raise Invalid("Cannot be before hospital_discharge_on.", "assessed_on")
+
+
 def record_follow_up(session: Session, user: User, episode_id: uuid.UUID, body: dict[str, Any],
                      if_match: int | None) -> Episode:
     """Record the 91-day follow-up of an eligible episode (once; fix mistakes with a correction)."""
@@ -188,8 +199,7 @@ def record_follow_up(session: Session, user: User, episode_id: uuid.UUID, body: 
         raise Conflict("Only hospital discharges of people aged 65+ have a 91-day follow-up.")
     if facts.follow_up_recorded:
         raise Conflict("A follow-up is already recorded; correct it instead.")
-    if facts.hospital_discharge_on and body["assessed_on"] < facts.hospital_discharge_on:
-        raise Invalid("Cannot be before hospital_discharge_on.", "assessed_on")
+    check_follow_up(facts.hospital_discharge_on, body)
     writer.append("FollowUpRecorded", {"assessed_on": iso_value(body["assessed_on"]), "status": body["status"]})
     return writer.head
 

@@ -74,9 +74,9 @@ class EpisodesView(MethodView):
     """Episodes of the caller's provider."""
 
     @blp.doc(security=BEARER)
+    @require_roles(*MANAGERS)
     @blp.arguments(EpisodeListArgs, location="query")
     @blp.response(200, EpisodePage)
-    @require_roles(*MANAGERS)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List episodes, filtered by status and raised flag."""
         items, total = list_episodes(db.session, current_user(), status=args.get("status"), flag=args.get("flag"),
@@ -84,9 +84,9 @@ class EpisodesView(MethodView):
         return page_body(items, args["page"], args["page_size"], total)
 
     @blp.doc(security=BEARER)
+    @require_roles(*MANAGERS)
     @blp.arguments(EpisodeCreate)
     @blp.response(201, EpisodeOut)
-    @require_roles(*MANAGERS)
     def post(self, body: dict[str, Any]) -> Response:
         """Open an episode (planned_end_on defaults to started_on + 42 days)."""
         head = commands.open_episode(db.session, current_user(), body)
@@ -99,8 +99,8 @@ class EpisodeView(MethodView):
     """One episode."""
 
     @blp.doc(security=BEARER)
-    @blp.response(200, EpisodeOut)
     @require_roles("manager", "admin", "worker")
+    @blp.response(200, EpisodeOut)
     def get(self, episode_id: uuid.UUID) -> Response:
         """Read an episode with goals, derived progress, flags and its ETag."""
         return episode_response(episode_id)
@@ -111,10 +111,10 @@ class AssignmentsView(MethodView):
     """Assign workers."""
 
     @blp.doc(security=BEARER)
+    @require_roles(*MANAGERS)
     @blp.arguments(IfMatchArgs, location="headers")
     @blp.arguments(AssignmentCreate)
     @blp.response(200, EpisodeOut)
-    @require_roles(*MANAGERS)
     def post(self, headers: dict[str, Any], body: dict[str, Any], episode_id: uuid.UUID) -> Response:
         """Assign a worker of the provider (already assigned: no change)."""
         commands.assign_worker(db.session, current_user(), episode_id, body["worker_id"], parse_if_match(headers))
@@ -127,9 +127,9 @@ class AssignmentView(MethodView):
     """Unassign a worker."""
 
     @blp.doc(security=BEARER)
+    @require_roles(*MANAGERS)
     @blp.arguments(IfMatchArgs, location="headers")
     @blp.response(200, EpisodeOut)
-    @require_roles(*MANAGERS)
     def delete(self, headers: dict[str, Any], episode_id: uuid.UUID, worker_id: uuid.UUID) -> Response:
         """Unassign a worker (visits they queued offline while assigned are still accepted)."""
         commands.unassign_worker(db.session, current_user(), episode_id, worker_id, parse_if_match(headers))
@@ -142,10 +142,10 @@ class GoalsView(MethodView):
     """Goals of an episode."""
 
     @blp.doc(security=BEARER)
+    @require_roles(*MANAGERS)
     @blp.arguments(IfMatchArgs, location="headers")
     @blp.arguments(GoalCreate)
     @blp.response(201, GoalOut)
-    @require_roles(*MANAGERS)
     def post(self, headers: dict[str, Any], body: dict[str, Any], episode_id: uuid.UUID) -> Response:
         """Set a goal (target_level above baseline_level, levels 0-5)."""
         _, goal_id = commands.set_goal(db.session, current_user(), episode_id, body, parse_if_match(headers))
@@ -158,10 +158,10 @@ class GoalView(MethodView):
     """One goal."""
 
     @blp.doc(security=BEARER)
+    @require_roles(*MANAGERS)
     @blp.arguments(IfMatchArgs, location="headers")
     @blp.arguments(GoalRevision)
     @blp.response(200, GoalOut)
-    @require_roles(*MANAGERS)
     def patch(self, headers: dict[str, Any], body: dict[str, Any], episode_id: uuid.UUID,
               goal_id: uuid.UUID) -> Response:
         """Revise a goal's description, target level or target date."""
@@ -175,10 +175,10 @@ class GoalWithdrawalView(MethodView):
     """Withdraw a goal."""
 
     @blp.doc(security=BEARER)
+    @require_roles(*MANAGERS)
     @blp.arguments(IfMatchArgs, location="headers")
     @blp.arguments(GoalWithdrawal)
     @blp.response(200, GoalOut)
-    @require_roles(*MANAGERS)
     def post(self, headers: dict[str, Any], body: dict[str, Any], episode_id: uuid.UUID,
              goal_id: uuid.UUID) -> Response:
         """Withdraw a goal, with the reason."""
@@ -193,10 +193,10 @@ class ClosureView(MethodView):
     """Close an episode."""
 
     @blp.doc(security=BEARER)
+    @require_roles(*MANAGERS)
     @blp.arguments(IfMatchArgs, location="headers")
     @blp.arguments(Closure)
     @blp.response(200, EpisodeOut)
-    @require_roles(*MANAGERS)
     def post(self, headers: dict[str, Any], body: dict[str, Any], episode_id: uuid.UUID) -> Response:
         """Close with ended_on, end need and outcome (closing twice is 409)."""
         commands.close_episode(db.session, current_user(), episode_id, body, parse_if_match(headers))
@@ -209,10 +209,10 @@ class FollowUpView(MethodView):
     """The 91-day follow-up."""
 
     @blp.doc(security=BEARER)
+    @require_roles(*MANAGERS)
     @blp.arguments(IfMatchArgs, location="headers")
     @blp.arguments(FollowUpCreate)
     @blp.response(200, EpisodeOut)
-    @require_roles(*MANAGERS)
     def post(self, headers: dict[str, Any], body: dict[str, Any], episode_id: uuid.UUID) -> Response:
         """Record where the person was 91 days after hospital discharge."""
         commands.record_follow_up(db.session, current_user(), episode_id, body, parse_if_match(headers))
@@ -225,10 +225,10 @@ class FlagAcknowledgementView(MethodView):
     """Acknowledge a flag."""
 
     @blp.doc(security=BEARER)
+    @require_roles(*MANAGERS)
     @blp.arguments(IfMatchArgs, location="headers")
     @blp.arguments(Acknowledgement)
     @blp.response(200, EpisodeOut)
-    @require_roles(*MANAGERS)
     def post(self, headers: dict[str, Any], body: dict[str, Any], episode_id: uuid.UUID, flag: str) -> Response:
         """Acknowledge a raised flag (acknowledging `concern` clears it)."""
         if flag not in FLAG_NAMES:
@@ -244,9 +244,9 @@ class EpisodeEventsView(MethodView):
     """The episode's event log."""
 
     @blp.doc(security=BEARER)
+    @require_roles(*MANAGERS)
     @blp.arguments(PaginationArgs, location="query")
     @blp.response(200, EventPage)
-    @require_roles(*MANAGERS)
     def get(self, args: dict[str, Any], episode_id: uuid.UUID) -> dict[str, Any]:
         """The stream, oldest first, with hashes (corrections appear as EventCorrected events)."""
         items, total = episode_events(db.session, current_user(), episode_id, args["page"], args["page_size"])

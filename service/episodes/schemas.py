@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import marshmallow as ma
 from marshmallow import fields, validate
 
@@ -11,6 +13,9 @@ from workers.projection import FLAG_NAMES
 
 LEVEL = validate.Range(min=0, max=5)
 HOURS = validate.Range(min=0, max=168)
+# Days a real episode could fall on; far beyond them date arithmetic (planned end, follow-up due) overflows.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+PLAUSIBLE_DAY = validate.Range(min=FIRST_DAY, max=LAST_DAY)
 
 
 class EpisodeCreate(StrictSchema):
@@ -20,10 +25,10 @@ class EpisodeCreate(StrictSchema):
     age_at_referral = fields.Integer(required=True, strict=True, validate=validate.Range(min=18, max=120))
     provider_id = fields.UUID(required=True)
     referral_source = fields.String(required=True, validate=validate.OneOf(REFERRAL_SOURCES))
-    referred_on = fields.Date(required=True)
-    started_on = fields.Date(required=True)
-    planned_end_on = fields.Date(load_default=None, allow_none=True)
-    hospital_discharge_on = fields.Date(load_default=None, allow_none=True)
+    referred_on = fields.Date(required=True, validate=PLAUSIBLE_DAY)
+    started_on = fields.Date(required=True, validate=PLAUSIBLE_DAY)
+    planned_end_on = fields.Date(load_default=None, allow_none=True, validate=PLAUSIBLE_DAY)
+    hospital_discharge_on = fields.Date(load_default=None, allow_none=True, validate=PLAUSIBLE_DAY)
     start_need_hours_per_week = fields.Float(required=True, allow_nan=False, validate=HOURS)
     worker_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=50))
 

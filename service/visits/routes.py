@@ -22,11 +22,11 @@ class VisitsView(MethodView):
     """Record one visit."""
 
     @blp.doc(security=BEARER)
+    @require_roles("worker")
     @blp.arguments(VisitIn)
     @blp.response(201, VisitOut)
     @blp.alt_response(200, schema=VisitOut, description="A replay of a visit already recorded with this id")
     @blp.alt_response(409, description="Same id, different content; or the visit is after the episode ended")
-    @require_roles("worker")
     def post(self, visit: dict[str, Any]) -> tuple[dict[str, Any], int]:
         """Record a visit; the phone's `id` makes retries safe (replay: 200 with the original body)."""
         with db.session.begin_nested():
@@ -42,9 +42,9 @@ class VisitBatchView(MethodView):
     """Sync a day of offline visits."""
 
     @blp.doc(security=BEARER)
+    @require_roles("worker")
     @blp.arguments(BatchIn)
     @blp.response(200, BatchOut)
-    @require_roles("worker")
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
         """Record 1-500 visits, each judged alone; one result per visit, in order."""
         results, touched = record_batch(db.session, current_user(), body["visits"])
@@ -58,8 +58,8 @@ class CaseloadView(MethodView):
     """The signed-in worker's caseload."""
 
     @blp.doc(security=BEARER)
-    @blp.response(200, CaseloadOut)
     @require_roles("worker")
+    @blp.response(200, CaseloadOut)
     def get(self) -> dict[str, Any]:
         """Open episodes I am assigned to, with active goals and current levels."""
         return {"items": caseload(db.session, current_user())}

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence, Set as AbstractSet
+from collections.abc import Mapping
+from datetime import UTC, datetime, time
 from typing import Any
 
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from service.episodes.schemas import FIRST_DAY, LAST_DAY
 from service.episodes.vocabulary import CONCERNS
 from service.schemas import AwareDateTime, StrictSchema
 
 MAX_BATCH = 500
+# Instants a real visit could have; far beyond them converting to UTC or London time overflows.
+PLAUSIBLE_INSTANT = validate.Range(min=datetime.combine(FIRST_DAY, time(), UTC),
+                                   max=datetime.combine(LAST_DAY, time.max, UTC))
 
 
 class GoalProgressIn(StrictSchema):
@@ -27,7 +32,7 @@ class VisitIn(StrictSchema):
 
     id = fields.UUID(required=True)
     episode_id = fields.UUID(required=True)
-    occurred_at = AwareDateTime(required=True)
+    occurred_at = AwareDateTime(required=True, validate=PLAUSIBLE_INSTANT)
     duration_minutes = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=720))
     carers = fields.Integer(required=True, strict=True, validate=validate.OneOf((1, 2)))
     goal_progress = fields.List(fields.Nested(GoalProgressIn), required=True, validate=validate.Length(max=50))
@@ -58,15 +63,16 @@ class VisitOut(ma.Schema):
 class RawVisit(fields.Nested):
     """Documents a batch item as a visit but hands it over unparsed (even null), so each visit is judged alone."""
 
-    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None,
-                     partial: bool | Sequence[str] | AbstractSet[str] | None = None, **kwargs: Any) -> Any:
+    def deserialize(self, value: Any, attr: str | None = None, data: Mapping[str, Any] | None = None,
+                    **kwargs: Any) -> Any:
+        """Return the item as sent; record_batch validates it and reports a bad one in its own result."""
         return value
 
 
 class BatchIn(StrictSchema):
     """1-500 visits synced from a phone."""
 
-    visits = fields.List(RawVisit(VisitIn, allow_none=True), required=True, validate=validate.Length(min=1, max=MAX_BATCH))
+    visits = fields.List(RawVisit(VisitIn), required=True, validate=validate.Length(min=1, max=MAX_BATCH))
 
 
 class BatchResultOut(ma.Schema):
