@@ -34,18 +34,18 @@ class ContractsView(MethodView):
     """Contracts."""
 
     @blp.doc(security=BEARER)
+    @require_roles(*ROLES)
     @blp.arguments(PaginationArgs, location="query")
     @blp.response(200, ContractPage)
-    @require_roles(*ROLES)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List contracts, oldest first (commissioner, admin)."""
         contracts, total = list_contracts(db.session, args["page"], args["page_size"])
         return page_body(contracts, args["page"], args["page_size"], total)
 
     @blp.doc(security=BEARER)
+    @require_roles(*ROLES)
     @blp.arguments(ContractCreate)
     @blp.response(201, ContractOut)
-    @require_roles(*ROLES)
     def post(self, body: dict[str, Any]) -> Contract:
         """Add a contract: provider, period, optional pricing, outcome pot and targets whose weights sum to 1."""
         try:
@@ -61,8 +61,8 @@ class ContractView(MethodView):
     """One contract."""
 
     @blp.doc(security=BEARER)
-    @blp.response(200, ContractOut)
     @require_roles(*ROLES)
+    @blp.response(200, ContractOut)
     def get(self, contract_id: uuid.UUID) -> Contract:
         """A contract (404 when unknown)."""
         try:
@@ -76,9 +76,9 @@ class ContractReportView(MethodView):
     """A contract's outcome report."""
 
     @blp.doc(security=BEARER)
+    @require_roles(*ROLES)
     @blp.arguments(ContractReportArgs, location="query")
     @blp.response(200, ContractReportOut)
-    @require_roles(*ROLES)
     def get(self, args: dict[str, Any], contract_id: uuid.UUID) -> dict[str, Any]:
         """Metrics at the contract's pricing over the period (default: the contract's), targets and earnings."""
         try:

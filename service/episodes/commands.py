@@ -188,6 +188,8 @@ def check_follow_up(hospital_discharge_on: date | None, body: dict[str, Any]) ->
     """A follow-up (recorded or corrected) cannot be assessed before the discharge it follows."""
     if hospital_discharge_on and body["assessed_on"] < hospital_discharge_on:
         raise Invalid("Cannot be before hospital_discharge_on.", "assessed_on")
+    if body["assessed_on"] > today_london():
+        raise Invalid("Cannot be in the future.", "assessed_on")
 
 
 def record_follow_up(session: Session, user: User, episode_id: uuid.UUID, body: dict[str, Any],

@@ -20,13 +20,13 @@ from workers.projection import project_episode
 
 
 def visible_head(session: Session, user: User, episode_id: uuid.UUID) -> Episode:
-    """The episode if the caller may see it (workers: only while assigned), else 404."""
+    """The episode if the caller may see it (workers: open episodes they are assigned to), else 404."""
     head = session.get(Episode, episode_id)
     if head is None or not can_see(user, head.provider_id):
         raise NotFound("No such episode.", "id")
     if user.role == "worker":
         assigned = session.get(EpisodeWorker, (episode_id, user.id))
-        if assigned is None:
+        if assigned is None or head.status != "open":
             raise NotFound("No such episode.", "id")
     return head
 

@@ -53,7 +53,7 @@ class GoalCreate(StrictSchema):
     description = fields.String(required=True, validate=validate.Length(min=1, max=500))
     baseline_level = fields.Integer(required=True, strict=True, validate=LEVEL)
     target_level = fields.Integer(required=True, strict=True, validate=LEVEL)
-    target_on = fields.Date(load_default=None, allow_none=True)
+    target_on = fields.Date(load_default=None, allow_none=True, validate=PLAUSIBLE_DAY)
 
 
 class GoalRevision(StrictSchema):
@@ -61,7 +61,7 @@ class GoalRevision(StrictSchema):
 
     description = fields.String(validate=validate.Length(min=1, max=500))
     target_level = fields.Integer(strict=True, validate=LEVEL)
-    target_on = fields.Date(allow_none=True)
+    target_on = fields.Date(allow_none=True, validate=PLAUSIBLE_DAY)
 
 
 class GoalWithdrawal(StrictSchema):
@@ -73,7 +73,7 @@ class GoalWithdrawal(StrictSchema):
 class Closure(StrictSchema):
     """Close an episode."""
 
-    ended_on = fields.Date(required=True)
+    ended_on = fields.Date(required=True, validate=PLAUSIBLE_DAY)
     end_need_hours_per_week = fields.Float(required=True, allow_nan=False, validate=HOURS)
     outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
 
@@ -81,7 +81,7 @@ class Closure(StrictSchema):
 class FollowUpCreate(StrictSchema):
     """The 91-day follow-up."""
 
-    assessed_on = fields.Date(required=True)
+    assessed_on = fields.Date(required=True, validate=PLAUSIBLE_DAY)
     status = fields.String(required=True, validate=validate.OneOf(FOLLOW_UP_STATUSES))
 
 

@@ -58,10 +58,10 @@ class EffectivenessView(MethodView):
     """Effectiveness of one provider, or of all."""
 
     @blp.doc(security=BEARER)
+    @require_roles("manager", "commissioner", "admin")
     @blp.arguments(EffectivenessArgs, location="query")
     @blp.response(200, EffectivenessOut, description="JSON; CSV (one row per metric) with Accept: text/csv "
                                                      "or ?format=csv")
-    @require_roles("manager", "commissioner", "admin")
     def get(self, args: dict[str, Any]) -> dict[str, Any] | Response:
         """Every DOMAIN.md metric over the period (managers: own provider; commissioners: suppressed)."""
         try:
@@ -80,9 +80,9 @@ class ProvidersReportView(MethodView):
     """Every provider side by side."""
 
     @blp.doc(security=BEARER)
+    @require_roles("commissioner", "admin")
     @blp.arguments(PeriodArgs, location="query")
     @blp.response(200, ProvidersReportOut)
-    @require_roles("commissioner", "admin")
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """The same metrics for every provider (commissioner, admin)."""
         return providers_report(db.session, viewer(), period_of(args), default_pricing(current_app.config),
@@ -94,9 +94,9 @@ class EpisodeExportView(MethodView):
     """Closed episodes in the Client Level Data style."""
 
     @blp.doc(security=BEARER)
+    @require_roles("manager", "admin")
     @blp.arguments(ExportArgs, location="query")
     @blp.response(200, description="CSV, one row per episode closed in the period", content_type="text/csv")
-    @require_roles("manager", "admin")
     def get(self, args: dict[str, Any]) -> Response:
         """One CSV row per episode whose `ended_on` is in the period (manager: own provider; admin)."""
         try:

@@ -52,9 +52,12 @@ def visit_data(visit: dict[str, Any], worker_id: uuid.UUID) -> dict[str, Any]:
     }
 
 
-def content_hash(visit: dict[str, Any]) -> str:
-    """SHA-256 of what the phone sent, normalised (so 'Z' and '+00:00' are the same content)."""
-    normal = visit_data(visit, uuid.UUID(int=0))
+def content_hash(visit: dict[str, Any], worker_id: uuid.UUID) -> str:
+    """SHA-256 of what the phone sent and who sent it, normalised ('Z' and '+00:00' are the same content).
+
+    The sender is part of the content: another worker reusing a visit id is a conflict, not a replay.
+    """
+    normal = visit_data(visit, worker_id)
     normal["episode_id"] = str(visit["episode_id"])
     normal["occurred_at"] = format_instant(visit["occurred_at"])
     return sha256_hex(canonical_json(normal))
@@ -100,7 +103,7 @@ def record_visit(session: Session, user: User, visit: dict[str, Any],
         return NewEvent(VISIT_RECORDED, visit_data(visit, user.id), visit["occurred_at"])
 
     try:
-        outcome = append_idempotent(session, head, key=str(visit["id"]), content_hash=content_hash(visit),
+        outcome = append_idempotent(session, head, key=str(visit["id"]), content_hash=content_hash(visit, user.id),
                                     build=build, actor_id=user.id)
     except (IdempotencyConflict, IntegrityError) as error:
         raise Conflict("A different visit was already recorded with this id.", "id") from error
