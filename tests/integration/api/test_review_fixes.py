@@ -23,7 +23,8 @@ def test_workers_cannot_read_closed_episodes(world: World) -> None:
     episode = world.open_episode()
     url = f"/api/v1/episodes/{episode['id']}"
     assert world.client.get(url, headers=world.worker.headers).status_code == 200
-    closure = {"ended_on": str(date.today()), "end_need_hours_per_week": 0, "outcome": "no_services_no_identified_needs"}
+    closure = {"ended_on": str(date.today()), "end_need_hours_per_week": 0,
+               "outcome": "no_services_no_identified_needs"}
     assert world.client.post(f"{url}/closure", json=closure, headers=world.manager.headers).status_code == 200
     assert_error(world.client.get(url, headers=world.worker.headers), 404)
 
