@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from flask import current_app, has_app_context
@@ -86,9 +86,13 @@ def enqueue_job(queue: Queue, function: str, *args: Any) -> None:
     )
 
 
-def schedule_refresh(queue: Queue, *, force: bool = False) -> None:
-    """Enqueue a refresh_dirty job unless one is already scheduled (always, with `force`)."""
-    fresh = queue.connection.set(scheduled_key(queue), "1", nx=True, ex=SCHEDULED_TTL_SECONDS)
+def schedule_refresh(queue: Queue, *, dirty: Sequence[str] = (), force: bool = False) -> None:
+    """Mark episodes dirty and enqueue a refresh_dirty job unless one is scheduled (always, with `force`)."""
+    with queue.connection.pipeline(transaction=False) as pipe:
+        if dirty:
+            pipe.sadd(dirty_set_key(queue), *dirty)
+        pipe.set(scheduled_key(queue), "1", nx=True, ex=SCHEDULED_TTL_SECONDS)
+        fresh = pipe.execute()[-1]
     if fresh or force:
         enqueue_job(queue, REFRESH_DIRTY_JOB)
 
@@ -112,7 +116,6 @@ def dispatch_refresh(episode_ids: Iterable[uuid.UUID], *, force: bool = False) -
             log.exception("in-process refresh of %d episode(s) failed", len(ids))
         return
     try:
-        queue.connection.sadd(dirty_set_key(queue), *ids)
-        schedule_refresh(queue, force=force)
+        schedule_refresh(queue, dirty=ids, force=force)
     except RedisError:
         log.warning("Redis unreachable: %d episode refresh(es) left to the catch-up sweep", len(ids))

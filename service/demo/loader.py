@@ -19,9 +19,8 @@ from service.demo.plans import EpisodePlan, VisitPlan
 from service.domain_errors import DomainError
 from service.episodes import commands
 from service.episodes.schemas import Closure, EpisodeCreate, FollowUpCreate, GoalCreate
-from service.episodes.stream import EpisodeFacts
 from service.models import Episode, EpisodeFlag, Event, Provider, User
-from service.visits.recording import record_visit
+from service.visits.recording import VisitRecorder
 from workers.refresh import refresh_episodes
 
 REFRESH_CHUNK = 200
@@ -86,9 +85,10 @@ def load_episode(session: Session, plan: EpisodePlan, accounts: DemoAccounts) ->
             "domain": goal.domain, "description": goal.description, "baseline_level": goal.baseline_level,
             "target_level": goal.target_level, "target_on": goal.target_on.isoformat()}), None)
         goal_ids.append(goal_id)
-    facts_cache: dict[uuid.UUID, EpisodeFacts] = {}
-    for visit in plan.visits:
-        record_visit(session, worker, visit_body(visit, episode_id, goal_ids), facts_cache)
+    visits = [visit_body(visit, episode_id, goal_ids) for visit in plan.visits]
+    recorder = VisitRecorder(session, worker, visits)
+    for visit in visits:
+        recorder.record(visit)
     if plan.concern_reviewed:
         commands.acknowledge_flag(session, manager, episode_id, "concern", "Reviewed with the worker.", None)
     if plan.closure is not None:

@@ -42,16 +42,18 @@ def envelope_of(event: Event) -> dict[str, Any]:
     }
 
 
-def _next_sequence(session: Session) -> int:
-    """Allocate the next global sequence number.
+def allocate_sequences(session: Session, count: int) -> list[int]:
+    """Allocate `count` global sequence numbers (unused ones leave harmless gaps).
 
     PostgreSQL has a real sequence; on SQLite every write transaction holds the
     database's write lock (BEGIN IMMEDIATE), so max + 1 cannot race.
     """
     if session.get_bind().dialect.name == "postgresql":
-        return int(session.execute(text("SELECT nextval('event_sequence')")).scalar_one())
-    current = session.execute(select(func.max(Event.sequence))).scalar_one()
-    return int(current or 0) + 1
+        rows = session.execute(text("SELECT nextval('event_sequence') FROM generate_series(1, :count)"),
+                               {"count": count})
+        return [int(value) for value in rows.scalars()]
+    current = int(session.execute(select(func.max(Event.sequence))).scalar_one() or 0)
+    return list(range(current + 1, current + count + 1))
 
 
 def lock_stream(session: Session, episode_id: uuid.UUID) -> Episode | None:
@@ -80,13 +82,14 @@ def append(
     actor_id: uuid.UUID | None,
     idempotency_key: str | None = None,
     content_hash: str | None = None,
+    sequence: int | None = None,
 ) -> Event:
-    """Append one event to the locked stream `head`; the caller commits."""
+    """Append one event to the locked stream `head` (with a pre-allocated `sequence`, if given); the caller commits."""
     event = Event(
         id=uuid.uuid4(),
         episode_id=head.id,
         version=head.version + 1,
-        sequence=_next_sequence(session),
+        sequence=sequence if sequence is not None else allocate_sequences(session, 1)[0],
         type=new.type,
         data=new.data,
         occurred_at=new.occurred_at,
@@ -131,6 +134,26 @@ def start_stream(
     return head, append(session, head, opened, actor_id=actor_id)
 
 
+def find_by_idempotency_keys(session: Session, keys: Sequence[str]) -> dict[str, Event]:
+    """Events already recorded under any of these keys, by key (one query)."""
+    if not keys:
+        return {}
+    events = session.execute(select(Event).where(Event.idempotency_key.in_(set(keys)))).scalars()
+    return {event.idempotency_key: event for event in events if event.idempotency_key is not None}
+
+
+def read_streams(session: Session, episode_ids: Sequence[uuid.UUID], *,
+                 exclude_types: Sequence[str] = ()) -> dict[uuid.UUID, list[Event]]:
+    """Several episodes' events, oldest first, by episode (one query)."""
+    statement = select(Event).where(Event.episode_id.in_(set(episode_ids)))
+    if exclude_types:
+        statement = statement.where(Event.type.not_in(exclude_types))
+    streams: dict[uuid.UUID, list[Event]] = {episode_id: [] for episode_id in episode_ids}
+    for event in session.execute(statement.order_by(Event.episode_id, Event.version)).scalars():
+        streams[event.episode_id].append(event)
+    return streams
+
+
 def read_stream(session: Session, episode_id: uuid.UUID, *, exclude_types: Sequence[str] = ()) -> list[Event]:
     """The episode's events, oldest first (optionally without some types)."""
     statement = select(Event).where(Event.episode_id == episode_id)
@@ -159,20 +182,28 @@ def append_idempotent(
     content_hash: str,
     build: Callable[[], NewEvent],
     actor_id: uuid.UUID | None,
+    known: dict[str, Event] | None = None,
+    sequence: int | None = None,
 ) -> AppendOutcome:
     """Append `build()` unless `key` was seen: same content replays the original, other content conflicts.
 
     `build` runs (and may refuse by raising) only for a new key, so a phone's
     retry gets the original answer even if the episode has changed since.
+    `known` is the caller's map of keys already recorded (looked up in bulk, and
+    kept up to date here); without it the key is looked up and the append flushed.
     Callers hold the stream lock, so a concurrent duplicate on the same stream
-    waits and then finds the first one here; a duplicate key on another stream
-    is refused by the unique constraint when flushed.
+    waits and then finds the first one; a duplicate key on another stream is
+    refused by the unique constraint when flushed (IntegrityError).
     """
-    existing = find_by_idempotency_key(session, key)
+    existing = known.get(key) if known is not None else find_by_idempotency_key(session, key)
     if existing is not None:
         if existing.content_hash == content_hash and existing.episode_id == head.id:
             return AppendOutcome(existing, replayed=True)
         raise IdempotencyConflict(key)
-    event = append(session, head, build(), actor_id=actor_id, idempotency_key=key, content_hash=content_hash)
-    session.flush()
+    event = append(session, head, build(), actor_id=actor_id, idempotency_key=key, content_hash=content_hash,
+                   sequence=sequence)
+    if known is None:
+        session.flush()
+    else:
+        known[key] = event
     return AppendOutcome(event, replayed=False)

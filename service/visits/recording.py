@@ -3,25 +3,35 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import marshmallow as ma
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.domain_errors import Conflict, DomainError, Invalid, NotFound
-from service.episodes.stream import EpisodeFacts, as_stored, locked_head, read_facts
+from service.episodes.stream import EpisodeFacts, as_stored, can_see, read_facts
 from service.errors import flatten_errors
 from service.events.hashing import canonical_json, format_instant, sha256_hex
-from service.events.store import IdempotencyConflict, NewEvent, append_idempotent, lock_streams, read_stream
-from service.models import Episode, Event, User, utcnow
+from service.events.store import (
+    IdempotencyConflict,
+    NewEvent,
+    allocate_sequences,
+    append_idempotent,
+    find_by_idempotency_keys,
+    lock_streams,
+    read_streams,
+)
+from service.models import Event, User, utcnow
 from service.visits.schemas import VisitIn
 from workers.projection.events import VISIT_RECORDED
 from workers.projection.london import london_date
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -89,32 +99,66 @@ def check_visit(facts: EpisodeFacts, visit: dict[str, Any], worker_id: uuid.UUID
                       errors={"goal_progress": bad})
 
 
-def record_visit(session: Session, user: User, visit: dict[str, Any],
-                 facts_cache: dict[uuid.UUID, EpisodeFacts] | None = None) -> VisitResult:
-    """Record one validated visit (201), replay it (200), or refuse it with a DomainError."""
-    head: Episode = locked_head(session, visit["episode_id"], user)
-    cache = facts_cache if facts_cache is not None else {}
+class VisitRecorder:
+    """Records one worker's visits in one transaction: streams locked once, keys and facts read in bulk."""
 
-    def build() -> NewEvent:
-        if head.id not in cache:
-            events = read_stream(session, head.id, exclude_types=(VISIT_RECORDED,))
-            cache[head.id] = read_facts([as_stored(event) for event in events])
-        check_visit(cache[head.id], visit, user.id)
-        return NewEvent(VISIT_RECORDED, visit_data(visit, user.id), visit["occurred_at"])
+    def __init__(self, session: Session, user: User, visits: list[dict[str, Any]]) -> None:
+        self.session, self.user = session, user
+        self.heads = lock_streams(session, [visit["episode_id"] for visit in visits])
+        visible = [head.id for head in self.heads.values() if can_see(user, head.provider_id)]
+        streams = read_streams(session, visible, exclude_types=(VISIT_RECORDED,))
+        self.facts = {episode_id: read_facts([as_stored(event) for event in events])
+                      for episode_id, events in streams.items()}
+        self.known = find_by_idempotency_keys(session, [str(visit["id"]) for visit in visits])
+        self.sequences = iter(allocate_sequences(session, len(visits)))
 
+    def record(self, visit: dict[str, Any]) -> VisitResult:
+        """Record one validated visit (201), replay it (200), or refuse it with a DomainError."""
+        head = self.heads.get(visit["episode_id"])
+        if head is None or head.id not in self.facts:
+            raise NotFound("No such episode.", "episode_id")
+        user = self.user
+
+        def build() -> NewEvent:
+            check_visit(self.facts[head.id], visit, user.id)
+            return NewEvent(VISIT_RECORDED, visit_data(visit, user.id), visit["occurred_at"])
+
+        try:
+            outcome = append_idempotent(self.session, head, key=str(visit["id"]),
+                                        content_hash=content_hash(visit, user.id), build=build, actor_id=user.id,
+                                        known=self.known, sequence=next(self.sequences))
+        except IdempotencyConflict as error:
+            raise Conflict("A different visit was already recorded with this id.", "id") from error
+        return VisitResult(200 if outcome.replayed else 201, receipt(outcome.event))
+
+
+def committed(session: Session, attempt: Callable[[], T]) -> T:
+    """Run `attempt` and commit; if a concurrent request took one of its visit ids first, run it once more.
+
+    The second run sees the other request's visit, so the id is then answered as a replay or a 409.
+    """
     try:
-        outcome = append_idempotent(session, head, key=str(visit["id"]), content_hash=content_hash(visit, user.id),
-                                    build=build, actor_id=user.id)
-    except (IdempotencyConflict, IntegrityError) as error:
-        raise Conflict("A different visit was already recorded with this id.", "id") from error
-    return VisitResult(200 if outcome.replayed else 201, receipt(outcome.event))
+        result = attempt()
+        session.commit()
+        return result
+    except IntegrityError:
+        session.rollback()
+    result = attempt()
+    session.commit()
+    return result
+
+
+def record_visit(session: Session, user: User, visit: dict[str, Any]) -> VisitResult:
+    """Record one validated visit; the caller commits."""
+    return VisitRecorder(session, user, [visit]).record(visit)
 
 
 def record_batch(session: Session, user: User, raw_visits: list[Any]) -> tuple[list[dict[str, Any]], set[uuid.UUID]]:
-    """Judge each visit alone, in one transaction with a savepoint per visit; results in order.
+    """Judge each visit alone, in one transaction; results in order; the caller commits once.
 
-    The caller commits once: if that fails nothing is recorded and the phone's
-    retry of the whole batch converges to each visit recorded exactly once.
+    Every check runs before a visit's event is added, so a refused visit writes
+    nothing; if the commit fails nothing is recorded and the phone's retry of
+    the whole batch converges to each visit recorded exactly once.
     """
     schema = VisitIn()
     parsed: list[dict[str, Any] | ma.ValidationError] = []
@@ -123,8 +167,7 @@ def record_batch(session: Session, user: User, raw_visits: list[Any]) -> tuple[l
             parsed.append(schema.load(raw) if isinstance(raw, dict) else schema.load({"_": raw}))
         except ma.ValidationError as error:
             parsed.append(error)
-    lock_streams(session, [item["episode_id"] for item in parsed if isinstance(item, dict)])
-    cache: dict[uuid.UUID, EpisodeFacts] = {}
+    recorder = VisitRecorder(session, user, [item for item in parsed if isinstance(item, dict)])
     results: list[dict[str, Any]] = []
     touched: set[uuid.UUID] = set()
     for raw, item in zip(raw_visits, parsed, strict=True):
@@ -135,8 +178,7 @@ def record_batch(session: Session, user: User, raw_visits: list[Any]) -> tuple[l
                             "errors": flatten_errors(messages)})
             continue
         try:
-            with session.begin_nested():
-                result = record_visit(session, user, item, cache)
+            result = recorder.record(item)
         except DomainError as error:
             results.append({"id": visit_id, "status": error.status, "message": error.message, "errors": error.errors})
             continue

@@ -11,7 +11,7 @@ from service.auth.access import BEARER, current_user, require_roles
 from service.database import db
 from service.queue import dispatch_refresh
 from service.visits.caseload import caseload
-from service.visits.recording import record_batch, record_visit
+from service.visits.recording import committed, record_batch, record_visit
 from service.visits.schemas import BatchIn, BatchOut, CaseloadOut, VisitIn, VisitOut
 
 blp = Blueprint("visits", __name__, url_prefix="/api/v1", description="Visits recorded from phones.")
@@ -29,9 +29,7 @@ class VisitsView(MethodView):
     @blp.alt_response(409, description="Same id, different content; or the visit is after the episode ended")
     def post(self, visit: dict[str, Any]) -> tuple[dict[str, Any], int]:
         """Record a visit; the phone's `id` makes retries safe (replay: 200 with the original body)."""
-        with db.session.begin_nested():
-            result = record_visit(db.session, current_user(), visit)
-        db.session.commit()
+        result = committed(db.session, lambda: record_visit(db.session, current_user(), visit))
         if result.status == 201:
             dispatch_refresh([visit["episode_id"]])
         return result.body, result.status
@@ -47,8 +45,7 @@ class VisitBatchView(MethodView):
     @blp.response(200, BatchOut)
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
         """Record 1-500 visits, each judged alone; one result per visit, in order."""
-        results, touched = record_batch(db.session, current_user(), body["visits"])
-        db.session.commit()
+        results, touched = committed(db.session, lambda: record_batch(db.session, current_user(), body["visits"]))
         dispatch_refresh(touched)
         return {"results": results}
 
