@@ -7,6 +7,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import date
+from typing import Any
 
 from flask import Flask
 from sqlalchemy import select
@@ -17,7 +18,7 @@ from workers.refresh import refresh_episodes
 
 CHUNK = 250
 
-# Set in the parent before forking, so children reuse the parent's app configuration.
+# The app and the refresh settings of this process (set in the parent, and in each spawned child).
 _app: Flask | None = None
 _settings: tuple[date, int] | None = None
 
@@ -28,9 +29,16 @@ def _chunks(ids: list[uuid.UUID], size: int) -> Iterator[list[uuid.UUID]]:
         yield ids[start:start + size]
 
 
-def _after_fork() -> None:
-    """Forked children must open their own connections, never reuse the parent's."""
-    db.engine.dispose(close=False)
+def _start_child(config: dict[str, Any], today: date, confirmations: int) -> None:
+    """A spawned child builds its own app (and connections) from the parent's settings.
+
+    Children are spawned, not forked: forking a process that has other threads
+    can copy a lock some thread holds, and the child then waits on it forever.
+    """
+    global _app, _settings
+    from service import create_app
+
+    _app, _settings = create_app(config), (today, confirmations)
 
 
 def _rebuild_chunk(ids: list[uuid.UUID]) -> tuple[int, int]:
@@ -62,16 +70,20 @@ def rebuild_all(app: Flask, *, today: date, confirmations: int, processes: int,
         progress(result[0])
 
     if processes > 1 and db.dialect == "postgresql" and len(chunks) > 1:
-        with app.app_context():
-            db.dispose()  # nothing open for the children to inherit
-        context = multiprocessing.get_context("fork")
-        with context.Pool(processes, initializer=_after_fork) as pool:
+        config = {key: value for key, value in app.config.items() if key.isupper() and _plain(value)}
+        context = multiprocessing.get_context("spawn")
+        with context.Pool(processes, initializer=_start_child, initargs=(config, today, confirmations)) as pool:
             for result in pool.imap_unordered(_rebuild_chunk, chunks):
                 account(result)
     else:
         for chunk in chunks:
             account(_rebuild_chunk(chunk))
     return totals[0], totals[1]
+
+
+def _plain(value: Any) -> bool:
+    """Settings that can be handed to a spawned child."""
+    return value is None or isinstance(value, str | int | float | bool | list | tuple | dict)
 
 
 def default_processes() -> int:
