@@ -33,8 +33,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from service.cli import register_commands
     from service.docs import register_docs_assets
     from service.routes import register_blueprints
+    from service.web import register_web
 
     register_blueprints(api, app)
     register_docs_assets(app)
+    register_web(app)
     register_commands(app)
     return app

@@ -1,0 +1,82 @@
+"""Server-rendered pages for managers and commissioners, on the same services as the JSON API."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask, Response, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from service.database import db
+from service.domain_errors import DomainError
+from service.web.blueprint import web
+from service.web.formatting import register_filters
+from service.web.session_auth import web_user
+
+csrf = CSRFProtect()
+
+
+@web.before_request
+def _protect_forms() -> None:
+    """Every form post carries the session's CSRF token (the bearer-token API is not checked)."""
+    if request.method == "POST":
+        csrf.protect()
+
+
+@web.after_request
+def _same_origin_referrer(response: Response) -> Response:
+    """Send the Referer to this site only (flask-wtf's HTTPS check compares it with the host); pages are not cached."""
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if request.endpoint != "web.static":
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+@web.context_processor
+def _signed_in_user() -> dict[str, Any]:
+    """Templates know who is signed in (for the navigation and the sign-out button)."""
+    return {"current_user": web_user()}
+
+
+@web.errorhandler(CSRFError)
+def _csrf_refused(error: CSRFError) -> ResponseReturnValue:
+    """A form without a valid token: nothing was recorded."""
+    db.session.rollback()
+    return render_template("web/error.html", status=400, title="The form has expired",
+                           message="Nothing was saved. Go back, reload the page and try again."), 400
+
+
+@web.errorhandler(HTTPException)
+def _http_error(error: HTTPException) -> ResponseReturnValue:
+    """Errors on pages are pages, not JSON."""
+    status = error.code or 500
+    return render_template("web/error.html", status=status, title=error.name,
+                           message=error.description), status
+
+
+@web.errorhandler(DomainError)
+def _domain_error(error: DomainError) -> ResponseReturnValue:
+    """A refusal from a service (e.g. an episode that is not the caller's) as a page."""
+    db.session.rollback()
+    return render_template("web/error.html", status=error.status, title=error.reason,
+                           message=error.message), error.status
+
+
+def register_web(app: Flask) -> None:
+    """Register the pages: session cookie settings, CSRF protection for their forms, templates."""
+    from service.web import commissioner, dashboard, manager  # noqa: F401  (importing registers the routes)
+
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["SESSION_COOKIE_SECURE"] = not (app.config["ENV"] == "development" or app.config.get("TESTING"))
+    # A signed session cookie older than a bearer token's lifetime is refused, as an expired token would be.
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=app.config["TOKEN_TTL_SECONDS"])
+    # The token is checked only where the pages ask (`csrf.protect()` above), never on the JSON API.
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", 8 * 3600)
+    csrf.init_app(app)
+    register_filters(app)
+    app.register_blueprint(web)

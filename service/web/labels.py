@@ -1,0 +1,70 @@
+"""Words managers and commissioners read for the service's codes (flags, outcomes, statuses, metrics)."""
+
+from __future__ import annotations
+
+from service.episodes.vocabulary import FOLLOW_UP_STATUSES, OUTCOMES
+
+FLAG_LABELS: dict[str, str] = {
+    "early_completion": "Early completion (frees a place)",
+    "concern": "Concern reported",
+    "stalled": "Goal stalled",
+    "overdue": "Past planned end",
+    "follow_up_due": "91-day follow-up due",
+}
+# The queue's order: early completions free a place, so they come first.
+FLAG_QUEUE_ORDER: tuple[str, ...] = tuple(FLAG_LABELS)
+
+OUTCOME_LABELS: dict[str, str] = {
+    "early_cessation_nhs_funded_or_deceased": "Early cessation – NHS funded care, end of life or deceased",
+    "early_cessation_other": "Early cessation – other reason (e.g. admitted to hospital)",
+    "early_cessation_to_long_term_support": "Early cessation – leading to long-term support",
+    "long_term_support": "Long-term support (any setting)",
+    "no_services_self_funding": "No services – needs identified but self-funding",
+    "ongoing_low_level_support": "Ongoing low level support (equipment, telecare, …)",
+    "short_term_support_other": "Short-term support (other)",
+    "no_services_declined": "No services – support declined",
+    "no_services_universal_signposted": "No services – universal services / signposted",
+    "no_services_no_identified_needs": "No services – no identified needs",
+}
+assert set(OUTCOME_LABELS) == set(OUTCOMES)
+
+FOLLOW_UP_LABELS: dict[str, str] = {
+    "at_home": "At home (own home, extra care housing or adult placement)",
+    "in_hospital": "In hospital",
+    "in_care_home": "In a care home",
+    "deceased": "Deceased",
+}
+assert set(FOLLOW_UP_LABELS) == set(FOLLOW_UP_STATUSES)
+
+LEVEL_LABELS: dict[int, str] = {
+    0: "cannot do it; full assistance of two",
+    1: "maximal assistance of one",
+    2: "moderate assistance",
+    3: "minimal hands-on assistance",
+    4: "supervision, prompting or set-up only",
+    5: "independent",
+}
+
+METRIC_LABELS: dict[str, str] = {
+    "episodes_closed": "Episodes closed",
+    "episodes_completed": "Episodes completed",
+    "completions_per_week": "Completions per week",
+    "mean_length_of_stay_days": "Mean length of stay (days)",
+    "median_length_of_stay_days": "Median length of stay (days)",
+    "mean_start_need_hours": "Mean start need (h/week)",
+    "mean_end_need_hours": "Mean end need (h/week)",
+    "mean_need_reduction_hours": "Mean need reduction (h/week)",
+    "need_reduction_pct": "Need reduction (%)",
+    "independent_pct": "Independent after reablement (%)",
+    "mean_ongoing_cost_per_week_gbp": "Mean ongoing cost per week (£)",
+    "value_per_person_gbp": "Value per person (£)",
+    "total_value_gbp": "Total value (£)",
+    "ascof_2d_pct": "ASCOF 2D: no further support (%)",
+    "at_home_91_pct": "ASCOF 2B(1): at home after 91 days (%)",
+    "follow_ups_pending": "91-day follow-ups pending",
+    "goals_achieved_pct": "Goals achieved (%)",
+    "mean_gas_t_score": "Mean GAS T-score",
+    "mean_contact_hours": "Mean contact hours",
+}
+
+COMPARATOR_LABELS: dict[str, str] = {"ge": "at least", "le": "at most"}

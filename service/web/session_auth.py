@@ -1,0 +1,155 @@
+"""Signing in and out of the web pages with a session cookie, and role checks for page views."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from service.auth.passwords import verify_password
+from service.auth.routes import BAD_CREDENTIALS
+from service.auth.tokens import recent_failures, record_failure
+from service.database import db
+from service.models import User
+from service.web.blueprint import web
+from service.web.forms import SignInForm
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+TOO_MANY_FAILURES = "Too many failed sign-ins for this username; wait 15 minutes."
+# Roles whose pages show people (episodes, flags, per-episode charts); anyone else gets a 404 there.
+PERSON_LEVEL_ROLES = ("manager", "admin")
+SESSION_USER = "user_id"
+
+
+class SignInRefused(Exception):
+    """A sign-in that failed; `status` is 401 (bad credentials) or 429 (throttled)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def authenticate(username: str, password: str) -> User:
+    """The user with these credentials, throttled exactly like the API's sign-in."""
+    config = current_app.config
+    window = config["LOGIN_FAILURE_WINDOW_SECONDS"]
+    dbs = db.session
+    if recent_failures(dbs, username, window) >= config["LOGIN_MAX_FAILURES"]:
+        raise SignInRefused(429, TOO_MANY_FAILURES)
+    user = dbs.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    if not verify_password(user.password_hash if user else None, password) or user is None:
+        record_failure(dbs, username, window)
+        dbs.commit()
+        raise SignInRefused(401, BAD_CREDENTIALS)
+    return user
+
+
+def web_user() -> User | None:
+    """The user signed in to this request's session, if any."""
+    user: User | None = g.get("web_user")
+    return user
+
+
+def signed_in_user() -> User:
+    """The signed-in user of a view guarded by `page_for`."""
+    user = web_user()
+    assert user is not None
+    return user
+
+
+@web.before_request
+def _load_user() -> None:
+    """Load the session's user afresh on every request (a deleted user is signed out)."""
+    g.web_user = None
+    raw = session.get(SESSION_USER)
+    if raw is None:
+        return
+    try:
+        user = db.session.get(User, uuid.UUID(str(raw)))
+    except ValueError:
+        user = None
+    if user is None:
+        session.clear()
+    g.web_user = user
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` when it is a path on this site (never another host), else None."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
+
+
+def page_for(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R | ResponseReturnValue]]:
+    """Guard a page: sign-in first, workers see the phone-app notice, other roles 404 or 403."""
+
+    def decorator(view: Callable[P, R]) -> Callable[P, R | ResponseReturnValue]:
+        @wraps(view)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | ResponseReturnValue:
+            user = web_user()
+            if user is None:
+                return redirect(url_for("web.sign_in", next=request.full_path.rstrip("?")))
+            if user.role == "worker":
+                return render_template("web/worker.html"), 403
+            if user.role not in roles:
+                # Never reveal that a person-level page exists to a role that may not see people.
+                abort(404 if set(roles) <= set(PERSON_LEVEL_ROLES) else 403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def home_for(user: User) -> str:
+    """The first page of a role."""
+    if user.role == "commissioner":
+        return url_for("web.providers")
+    return url_for("web.flags")
+
+
+@web.route("/")
+def home() -> ResponseReturnValue:
+    """Send the visitor to their role's first page, or to sign in."""
+    user = web_user()
+    if user is None:
+        return redirect(url_for("web.sign_in"))
+    if user.role == "worker":
+        return render_template("web/worker.html")
+    return redirect(home_for(user))
+
+
+@web.route("/sign-in", methods=["GET", "POST"])
+def sign_in() -> ResponseReturnValue:
+    """The sign-in form; on success the session holds only the user's id."""
+    form = SignInForm()
+    next_page = safe_next(request.values.get("next"))
+    if request.method == "GET" or not form.validate():
+        status = 422 if request.method == "POST" else 200
+        return render_template("web/sign_in.html", form=form, next_page=next_page), status
+    try:
+        user = authenticate(form.username.data or "", form.password.data or "")
+    except SignInRefused as refused:
+        return render_template("web/sign_in.html", form=form, next_page=next_page,
+                               error=refused.message), refused.status
+    session.clear()  # a fresh session: nothing from before sign-in survives (no fixation)
+    session[SESSION_USER] = str(user.id)
+    if user.role == "worker":
+        return redirect(url_for("web.home"), 303)
+    return redirect(next_page or home_for(user), 303)
+
+
+@web.route("/sign-out", methods=["POST"])
+def sign_out() -> ResponseReturnValue:
+    """Forget the session and go back to the sign-in page."""
+    session.clear()
+    flash("You have signed out.", "info")
+    return redirect(url_for("web.sign_in"), 303)

@@ -1,0 +1,124 @@
+"""A real browser against a real server: the service on a loopback port over a seeded demo database, and chromium."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from tests.conftest import REQUIRE_SERVICES
+from tests.e2e.test_api_guide import FLASK, PROJECT_ROOT, flask, free_port, server_env, wait_until_healthy
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
+DEMO_PASSWORD = "demo-password-2026"
+TIMEOUT_MS = 15_000
+
+
+@dataclass(frozen=True)
+class Site:
+    """The running service: its address, and a way to call its JSON API as a demo user."""
+
+    base_url: str
+
+    def token(self, username: str) -> dict[str, str]:
+        """Bearer headers for a demo account."""
+        response = requests.post(f"{self.base_url}/api/v1/auth/token", timeout=10,
+                                 json={"username": username, "password": DEMO_PASSWORD})
+        response.raise_for_status()
+        return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+    def api(self, username: str, method: str, path: str, **kwargs: Any) -> Any:
+        """Call the API as `username` and return the JSON body (any error fails the test)."""
+        response = requests.request(method, f"{self.base_url}{path}", headers=self.token(username), timeout=10,
+                                    **kwargs)
+        assert response.ok, (path, response.status_code, response.text)
+        return response.json()
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> Path:
+    """Debian's chromium; skipped without it (failed instead when TEST_REQUIRE_SERVICES=1)."""
+    if not CHROMIUM.exists():
+        if REQUIRE_SERVICES:
+            pytest.fail(f"{CHROMIUM} is required (scripts/test installs Debian's chromium)")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -> Iterator[Site]:
+    """`flask run` on a free loopback port over 60 freshly seeded demo episodes; always stopped afterwards."""
+    workdir = tmp_path_factory.mktemp("browser")
+    env = {**server_env(workdir / "demo.sqlite3"), "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_COST": "64"}
+    flask(env, "db", "upgrade", timeout=120)
+    flask(env, "demo", "seed", "--episodes", "60", timeout=300)
+    port = free_port()
+    log = workdir / "server.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen([FLASK, "--app", "wsgi", "run", "--host", "127.0.0.1", "--port", str(port)],
+                                  cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        base_url = f"http://127.0.0.1:{port}"
+        wait_until_healthy(base_url, server, log, deadline_seconds=60)
+        yield Site(base_url)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: Path) -> Iterator[Any]:
+    """One headless chromium for the run, driven by playwright (never its bundled browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS,
+                                              timeout=30_000)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh tab with its own cookies, tablet-sized, with bounded waits; no page may break the CSP."""
+    context = browser.new_context(viewport={"width": 1024, "height": 1366}, locale="en-GB")
+    tab = context.new_page()
+    tab.set_default_timeout(TIMEOUT_MS)
+    tab.set_default_navigation_timeout(TIMEOUT_MS)
+    refused: list[str] = []
+    tab.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text
+           else None)
+    try:
+        yield tab
+    finally:
+        context.close()
+    assert not refused, refused
+
+
+def sign_in(page: Any, site: Site, username: str) -> None:
+    """Sign in through the form, as a person would."""
+    page.goto(f"{site.base_url}/sign-in")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def screenshot(page: Any, name: str) -> None:
+    """Save a full-page screenshot as a test artifact (git-ignored)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
