@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 import zlib
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -12,15 +11,12 @@ from typing import Any
 from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
-from service.models import EpisodeFlag, EpisodeState, Event, utcnow
+from service.episodes.stream import stored_streams
+from service.models import EpisodeFlag, EpisodeState, utcnow
 from workers.projection import EpisodeState as DerivedEpisode
-from workers.projection import StoredEvent, project_episode
+from workers.projection import project_episode
 
 LOCK_NAMESPACE = 7401
-
-_EVENT_COLUMNS = (Event.episode_id, Event.id, Event.version, Event.sequence, Event.type, Event.data,
-                  Event.occurred_at, Event.recorded_at, Event.actor_id)
-
 
 def _lock_episodes(session: Session, episode_ids: Sequence[uuid.UUID]) -> None:
     """Serialise refreshes per episode: PostgreSQL advisory locks taken in id order; SQLite writers are serial."""
@@ -29,17 +25,6 @@ def _lock_episodes(session: Session, episode_ids: Sequence[uuid.UUID]) -> None:
     keys = [zlib.crc32(episode_id.bytes) - (1 << 31) for episode_id in episode_ids]
     session.execute(text("SELECT pg_advisory_xact_lock(:namespace, key) FROM unnest(CAST(:keys AS integer[])) AS key"),
                     {"namespace": LOCK_NAMESPACE, "keys": keys})
-
-
-def _streams(session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[StoredEvent]]:
-    """Every event of these episodes as the projection reads them (plain rows, no ORM objects)."""
-    streams: dict[uuid.UUID, list[StoredEvent]] = defaultdict(list)
-    rows = session.execute(select(*_EVENT_COLUMNS).where(Event.episode_id.in_(ids))
-                           .order_by(Event.episode_id, Event.version))
-    for episode_id, event_id, version, sequence, kind, data, occurred_at, recorded_at, actor_id in rows:
-        streams[episode_id].append(StoredEvent(str(event_id), version, sequence, kind, data, occurred_at,
-                                               recorded_at, str(actor_id) if actor_id else None))
-    return streams
 
 
 def refresh_episodes(session: Session, episode_ids: Sequence[uuid.UUID], *, today: date,
@@ -54,7 +39,7 @@ def refresh_episodes(session: Session, episode_ids: Sequence[uuid.UUID], *, toda
     if not ids:
         return 0
     _lock_episodes(session, ids)
-    streams = _streams(session, ids)
+    streams = stored_streams(session, ids)
     projected = {episode_id: version for episode_id, version in session.execute(
         select(EpisodeState.episode_id, EpisodeState.projected_version).where(EpisodeState.episode_id.in_(ids)))}
     states: list[tuple[uuid.UUID, DerivedEpisode]] = []

@@ -9,8 +9,8 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from service.domain_errors import StaleVersion
-from service.episodes.stream import EpisodeFacts, as_stored, read_facts
-from service.events.store import NewEvent, append, read_stream
+from service.episodes.stream import EpisodeFacts, as_stored, read_facts, stored_streams
+from service.events.store import NewEvent, append
 from service.models import Episode, EpisodeWorker, Event, User, utcnow
 from workers.projection.events import VISIT_RECORDED, StoredEvent
 
@@ -29,8 +29,7 @@ class EpisodeWriter:
         self.session = session
         self.head = head
         self.actor = actor
-        self._stored: list[StoredEvent] = [
-            as_stored(event) for event in read_stream(session, head.id, exclude_types=(VISIT_RECORDED,))]
+        self._stored: list[StoredEvent] = stored_streams(session, [head.id], exclude_types=(VISIT_RECORDED,))[head.id]
         self.facts: EpisodeFacts = read_facts(self._stored)
 
     def append(self, event_type: str, data: dict[str, object], occurred_at: datetime | None = None) -> Event:

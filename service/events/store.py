@@ -142,18 +142,6 @@ def find_by_idempotency_keys(session: Session, keys: Sequence[str]) -> dict[str,
     return {event.idempotency_key: event for event in events if event.idempotency_key is not None}
 
 
-def read_streams(session: Session, episode_ids: Sequence[uuid.UUID], *,
-                 exclude_types: Sequence[str] = ()) -> dict[uuid.UUID, list[Event]]:
-    """Several episodes' events, oldest first, by episode (one query)."""
-    statement = select(Event).where(Event.episode_id.in_(set(episode_ids)))
-    if exclude_types:
-        statement = statement.where(Event.type.not_in(exclude_types))
-    streams: dict[uuid.UUID, list[Event]] = {episode_id: [] for episode_id in episode_ids}
-    for event in session.execute(statement.order_by(Event.episode_id, Event.version)).scalars():
-        streams[event.episode_id].append(event)
-    return streams
-
-
 def read_stream(session: Session, episode_id: uuid.UUID, *, exclude_types: Sequence[str] = ()) -> list[Event]:
     """The episode's events, oldest first (optionally without some types)."""
     statement = select(Event).where(Event.episode_id == episode_id)

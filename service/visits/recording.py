@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.domain_errors import Conflict, DomainError, Invalid, NotFound
-from service.episodes.stream import EpisodeFacts, as_stored, can_see, read_facts
+from service.episodes.stream import EpisodeFacts, can_see, read_facts, stored_streams
 from service.errors import flatten_errors
 from service.events.hashing import canonical_json, format_instant, sha256_hex
 from service.events.store import (
@@ -23,7 +23,6 @@ from service.events.store import (
     append_idempotent,
     find_by_idempotency_keys,
     lock_streams,
-    read_streams,
 )
 from service.models import Event, User, utcnow
 from service.visits.schemas import VisitIn
@@ -106,9 +105,8 @@ class VisitRecorder:
         self.session, self.user = session, user
         self.heads = lock_streams(session, [visit["episode_id"] for visit in visits])
         visible = [head.id for head in self.heads.values() if can_see(user, head.provider_id)]
-        streams = read_streams(session, visible, exclude_types=(VISIT_RECORDED,))
-        self.facts = {episode_id: read_facts([as_stored(event) for event in events])
-                      for episode_id, events in streams.items()}
+        streams = stored_streams(session, visible, exclude_types=(VISIT_RECORDED,))
+        self.facts = {episode_id: read_facts(events) for episode_id, events in streams.items()}
         self.known = find_by_idempotency_keys(session, [str(visit["id"]) for visit in visits])
         self.sequences = iter(allocate_sequences(session, len(visits)))
 
