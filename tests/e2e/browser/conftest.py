@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +11,7 @@ import pytest
 import requests
 
 from tests.conftest import REQUIRE_SERVICES
-from tests.e2e.test_api_guide import FLASK, PROJECT_ROOT, flask, free_port, server_env, wait_until_healthy
+from tests.e2e.live_server import PROJECT_ROOT, seeded_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -56,26 +55,9 @@ def chromium_path() -> Path:
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -> Iterator[Site]:
     """`flask run` on a free loopback port over 60 freshly seeded demo episodes; always stopped afterwards."""
-    workdir = tmp_path_factory.mktemp("browser")
-    env = {**server_env(workdir / "demo.sqlite3"), "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_COST": "64"}
-    flask(env, "db", "upgrade", timeout=120)
-    flask(env, "demo", "seed", "--episodes", "60", timeout=300)
-    port = free_port()
-    log = workdir / "server.log"
-    with log.open("wb") as output:
-        server = subprocess.Popen([FLASK, "--app", "wsgi", "run", "--host", "127.0.0.1", "--port", str(port)],
-                                  cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
-    try:
-        base_url = f"http://127.0.0.1:{port}"
-        wait_until_healthy(base_url, server, log, deadline_seconds=60)
+    extra = {"ARGON2_TIME_COST": "1", "ARGON2_MEMORY_COST": "64"}
+    with seeded_server(tmp_path_factory.mktemp("browser"), episodes=60, extra_env=extra) as base_url:
         yield Site(base_url)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
