@@ -352,7 +352,7 @@ def generate_rebuild_data(sa_url: str, episodes: int, visits: int) -> int:
                       "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024})
     chunk = 200
     block: list[int] = []
-    original_next_sequence = store._next_sequence
+    original_allocate = store.allocate_sequences
 
     def next_sequence_from_block(session: Any) -> int:
         if not block:
@@ -361,7 +361,7 @@ def generate_rebuild_data(sa_url: str, episodes: int, visits: int) -> int:
                     "SELECT nextval('event_sequence') FROM generate_series(1, 5000) ORDER BY 1")).scalars())
         return block.pop(0)
 
-    store._next_sequence = next_sequence_from_block  # type: ignore[assignment]
+    store.allocate_sequences = lambda session, count: [next_sequence_from_block(session) for _ in range(count)]
     try:
         with app.app_context():
             upgrade_database()
@@ -411,7 +411,7 @@ def generate_rebuild_data(sa_url: str, episodes: int, visits: int) -> int:
                                 store.append(session, head, store.NewEvent(VISIT_RECORDED, visit_data(visit, worker.id),
                                                                            occurred),
                                              actor_id=worker.id, idempotency_key=str(visit["id"]),
-                                             content_hash=content_hash(visit))
+                                             content_hash=content_hash(visit, worker.id))
                             if index % 2 == 0:  # as commands.close_episode builds EpisodeClosed
                                 closure = {"ended_on": started + timedelta(days=visits + 1),
                                            "end_need_hours_per_week": float(index % 4),
@@ -424,7 +424,7 @@ def generate_rebuild_data(sa_url: str, episodes: int, visits: int) -> int:
             with db.transaction() as session:
                 return int(session.execute(select(func.count()).select_from(Event)).scalar_one())
     finally:
-        store._next_sequence = original_next_sequence  # type: ignore[assignment]
+        store.allocate_sequences = original_allocate  # type: ignore[assignment]
         db.dispose()
 
 
