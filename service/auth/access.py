@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
@@ -52,8 +51,3 @@ def require_roles(*roles: str) -> Callable[[F], F]:
         return cast(F, wrapper)
 
     return decorator
-
-
-def provider_scope(user: User) -> uuid.UUID | None:
-    """The provider a user is confined to, or None for roles that see every provider."""
-    return user.provider_id if user.role in ("worker", "manager") else None
