@@ -145,8 +145,8 @@ def main() -> int:
             events = bench.generate_rebuild_data(rebuild_url, args.rebuild_episodes, 25)
             from sqlalchemy import select
 
+            from service.clock import today_london
             from service.models import Episode
-            from service.schemas import today_london
             from workers.refresh import refresh_episodes
 
             rebuild_app = create_app({"DATABASE_URL": rebuild_url, "REDIS_URL": None, "ENV": "development"})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import marshmallow as ma
@@ -48,10 +47,3 @@ def page_schema(item: type[ma.Schema] | ma.Schema, name: str) -> type[ma.Schema]
 def page_body(items: list[Any], page: int, page_size: int, total: int) -> dict[str, Any]:
     """The paginated list body."""
     return {"items": items, "page": page, "page_size": page_size, "total": total}
-
-
-def today_london() -> dt.date:
-    """Today's date in Europe/London (the service's calendar)."""
-    from zoneinfo import ZoneInfo
-
-    return dt.datetime.now(ZoneInfo("Europe/London")).date()

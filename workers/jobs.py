@@ -11,12 +11,12 @@ from flask import Flask, current_app, has_app_context
 from rq import get_current_job
 from sqlalchemy import or_, select
 
+from service.clock import today_london
 from service.database import db
 from service.models import Episode, EpisodeState
 from service.observability.request_ids import current_request_id
 from service.projections.lag import lagging_episodes_statement
 from service.queue import dirty_set_key, dispatch_refresh, get_queue, schedule_refresh, scheduled_key
-from service.schemas import today_london
 from workers.refresh import refresh_episodes
 
 log = logging.getLogger(__name__)

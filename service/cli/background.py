@@ -11,10 +11,10 @@ from rq import SimpleWorker
 from rq.serializers import JSONSerializer
 from sqlalchemy import func, select
 
+from service.clock import today_london
 from service.database import db
 from service.models import Episode
 from service.queue import get_queue
-from service.schemas import today_london
 from workers.rebuild import default_processes, rebuild_all
 from workers.schedule import build_scheduler
 

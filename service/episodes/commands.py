@@ -9,12 +9,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.clock import today_london
 from service.domain_errors import Conflict, Invalid, NotFound
 from service.episodes.stream import locked_head
 from service.episodes.writer import EpisodeWriter, check_if_match
 from service.events.store import NewEvent, start_stream
 from service.models import Episode, EpisodeWorker, Provider, User, utcnow
-from service.schemas import today_london
 from workers.projection.goal_definitions import ACTIVE
 
 DEFAULT_PLANNED_DAYS = 42

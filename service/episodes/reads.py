@@ -9,12 +9,12 @@ from flask import current_app
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from service.clock import today_london
 from service.domain_errors import NotFound
 from service.episodes.stream import as_stored, can_see
 from service.events.store import envelope_of, read_stream
 from service.models import Episode, EpisodeFlag, EpisodeState, EpisodeWorker, Event, User
 from service.pagination import paginate
-from service.schemas import today_london
 from workers.projection import EpisodeState as DerivedEpisode
 from workers.projection import project_episode
 

@@ -8,12 +8,12 @@ from collections.abc import Callable
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from service.clock import today_london
 from service.database import db
 from service.domain_errors import DomainError
 from service.episodes import commands
 from service.episodes.reads import list_episodes
 from service.episodes.routes import committed
-from service.schemas import today_london
 from service.web.blueprint import web
 from service.web.episode_page import episode_page
 from service.web.flag_queue import flag_queue

@@ -7,12 +7,12 @@ import uuid
 from flask import abort, current_app, request
 from wtforms import Form
 
+from service.clock import today_london
 from service.database import db
 from service.domain_errors import DomainError
 from service.models import User
 from service.reports import queries
 from service.reports.service import Period, Pricing, Viewer, default_pricing
-from service.schemas import today_london
 from service.web.effectiveness import default_period
 from service.web.forms import PeriodForm
 
