@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from service.clock import today_london
 from service.domain_errors import NotFound
-from service.episodes.stream import as_stored, can_see
-from service.events.store import envelope_of, read_stream
+from service.episodes.stream import can_see, stored_streams
+from service.events.store import envelope_of
 from service.models import Episode, EpisodeFlag, EpisodeState, EpisodeWorker, Event, User
 from service.pagination import paginate
 from workers.projection import EpisodeState as DerivedEpisode
@@ -31,9 +31,9 @@ def visible_head(session: Session, user: User, episode_id: uuid.UUID) -> Episode
     return head
 
 
-def derive(events: list[Event]) -> DerivedEpisode:
-    """Project a stream with the app's settings and today's date."""
-    return project_episode([as_stored(event) for event in events], today=today_london(),
+def derive(session: Session, episode_id: uuid.UUID) -> DerivedEpisode:
+    """Project the episode's whole stream with the app's settings and today's date."""
+    return project_episode(stored_streams(session, [episode_id])[episode_id], today=today_london(),
                            achievement_confirmations=current_app.config["ACHIEVEMENT_CONFIRMATIONS"])
 
 
@@ -56,13 +56,13 @@ def projected_version_of(session: Session, episode_id: uuid.UUID) -> int:
 def read_episode(session: Session, user: User, episode_id: uuid.UUID) -> dict[str, Any]:
     """One episode, derived live from its whole stream (read-your-writes for managers)."""
     head = visible_head(session, user, episode_id)
-    derived = derive(read_stream(session, episode_id))
+    derived = derive(session, episode_id)
     return episode_body(episode_id, derived.to_dict(), head.version, projected_version_of(session, episode_id))
 
 
 def raised_flags(session: Session, episode_id: uuid.UUID) -> set[str]:
     """Flags raised on the episode as of its latest event."""
-    return {flag.flag for flag in derive(read_stream(session, episode_id)).flags}
+    return {flag.flag for flag in derive(session, episode_id).flags}
 
 
 def list_episodes(session: Session, user: User, *, status: str | None, flag: str | None,
@@ -79,7 +79,7 @@ def list_episodes(session: Session, user: User, *, status: str | None, flag: str
     items = []
     for head, state in rows:
         if state is None:
-            derived, projected = derive(read_stream(session, head.id)).to_dict(), 0
+            derived, projected = derive(session, head.id).to_dict(), 0
         else:
             derived, projected = state.document, state.projected_version
         items.append(episode_body(head.id, derived, head.version, projected))

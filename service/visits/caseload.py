@@ -8,7 +8,6 @@ from sqlalchemy.orm import Session
 
 from service.episodes.commands import worker_episode_ids
 from service.episodes.reads import derive
-from service.events.store import read_stream
 from service.models import User
 
 
@@ -16,14 +15,13 @@ def caseload(session: Session, worker: User) -> list[dict[str, Any]]:
     """The worker's open episodes (no notes or free text from other workers)."""
     items = []
     for episode_id in worker_episode_ids(session, worker.id):
-        events = read_stream(session, episode_id)
-        state = derive(events)
+        state = derive(session, episode_id)
         items.append({
             "id": str(episode_id),
             "person_ref": state.person_ref,
             "started_on": state.started_on.isoformat(),
             "planned_end_on": state.planned_end_on.isoformat(),
-            "version": events[-1].version,
+            "version": state.version,
             "goals": [
                 {"id": goal.id, "domain": goal.domain, "description": goal.description,
                  "baseline_level": goal.baseline_level, "target_level": goal.target_level,
