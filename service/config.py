@@ -26,7 +26,12 @@ DEFAULTS: dict[str, Any] = {
     "SUPPRESSION_MIN_N": 5,
     # 4 MiB: a full batch of 500 visits fits; anything larger is refused with 413.
     "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
+    # Access tokens (and web sessions) last at most 12 hours; phones renew theirs with a refresh token.
     "TOKEN_TTL_SECONDS": 12 * 3600,
+    # A device session's refresh token expires this long after it was issued; each refresh issues a new one.
+    "REFRESH_TOKEN_TTL_SECONDS": 30 * 24 * 3600,
+    # A session's "last used" time is written at most this often (not on every request).
+    "SESSION_TOUCH_SECONDS": 60,
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_FAILURE_WINDOW_SECONDS": 15 * 60,
     "PASSWORD_MIN_LENGTH": 12,
@@ -61,6 +66,8 @@ _CASTS: dict[str, type] = {
     "SUPPRESSION_MIN_N": int,
     "MAX_CONTENT_LENGTH": int,
     "TOKEN_TTL_SECONDS": int,
+    "REFRESH_TOKEN_TTL_SECONDS": int,
+    "SESSION_TOUCH_SECONDS": int,
     "LOGIN_MAX_FAILURES": int,
     "LOGIN_FAILURE_WINDOW_SECONDS": int,
     "ARGON2_TIME_COST": int,
@@ -90,7 +97,20 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     settings.update(overrides or {})
     if not settings["DATABASE_URL"]:
         settings["DATABASE_URL"] = _default_database_url()
+    _check_token_lifetimes(settings)
     return settings
+
+
+MAX_ACCESS_TOKEN_SECONDS = 12 * 3600
+
+
+def _check_token_lifetimes(settings: dict[str, Any]) -> None:
+    """Access tokens stay short (a lost phone's token dies within 12 hours); refresh tokens outlive them."""
+    access, refresh = settings["TOKEN_TTL_SECONDS"], settings["REFRESH_TOKEN_TTL_SECONDS"]
+    if not 0 < access <= MAX_ACCESS_TOKEN_SECONDS:
+        raise RuntimeError(f"TOKEN_TTL_SECONDS must be between 1 and {MAX_ACCESS_TOKEN_SECONDS} (12 hours)")
+    if refresh < access:
+        raise RuntimeError("REFRESH_TOKEN_TTL_SECONDS must be at least TOKEN_TTL_SECONDS")
 
 
 def check_production_safety(settings: dict[str, Any]) -> None:

@@ -1,4 +1,5 @@
-"""Creating providers and users (shared by the API, the CLI and the demo seed)."""
+"""Providers and users: creating them, deactivating users and setting passwords (shared by the API, the web pages,
+the CLI and the demo seed). Deactivating a user or changing their password ends every session of theirs at once."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.auth.passwords import hash_password
+from service.auth.sessions import DEACTIVATED, PASSWORD_CHANGED, end_sessions_of
 from service.models import ROLES, Provider, User
 
 PROVIDER_ROLES = ("worker", "manager")
@@ -22,6 +24,13 @@ class AccountError(ValueError):
         self.field = field
         self.message = message
         self.status = status
+
+
+def check_password_rule(password: str) -> None:
+    """Passwords have at least PASSWORD_MIN_LENGTH (12) characters."""
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        raise AccountError("password", f"Must be at least {minimum} characters.")
 
 
 def create_provider(session: Session, name: str, kind: str) -> Provider:
@@ -39,8 +48,7 @@ def create_user(session: Session, username: str, password: str, role: str,
     """Add a user after checking role, provider and password rules."""
     if role not in ROLES:
         raise AccountError("role", f"Must be one of: {', '.join(ROLES)}.")
-    if len(password) < current_app.config["PASSWORD_MIN_LENGTH"]:
-        raise AccountError("password", f"Must be at least {current_app.config['PASSWORD_MIN_LENGTH']} characters.")
+    check_password_rule(password)
     if role in PROVIDER_ROLES and provider_id is None:
         raise AccountError("provider_id", f"A {role} must belong to a provider.")
     if role not in PROVIDER_ROLES and provider_id is not None:
@@ -54,3 +62,29 @@ def create_user(session: Session, username: str, password: str, role: str,
     session.add(user)
     session.flush()
     return user
+
+
+def set_password(session: Session, user: User, password: str) -> int:
+    """Give `user` a new password (a reset) and end every session of theirs; returns how many ended."""
+    check_password_rule(password)
+    user.password_hash = hash_password(password)
+    return end_sessions_of(session, user.id, PASSWORD_CHANGED)
+
+
+def deactivate_user(session: Session, user: User) -> int:
+    """Stop `user` signing in and end every session of theirs (their history stays); returns how many ended."""
+    user.active = False
+    return end_sessions_of(session, user.id, DEACTIVATED)
+
+
+def reactivate_user(user: User) -> None:
+    """Let a deactivated user sign in again (with their password; no old session comes back)."""
+    user.active = True
+
+
+def may_manage_sessions(actor: User, target: User) -> bool:
+    """Admins manage anyone's sessions; a manager those of their own provider's workers (a lost phone)."""
+    if actor.role == "admin":
+        return True
+    return (actor.role == "manager" and target.role == "worker" and target.provider_id is not None
+            and target.provider_id == actor.provider_id)

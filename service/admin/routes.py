@@ -1,19 +1,30 @@
-"""Providers and users (admin)."""
+"""Providers and users (admin); users' sign-in sessions (admin, and managers for their provider's workers)."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from service.admin.accounts import AccountError, create_provider, create_user
-from service.admin.schemas import ProviderCreate, ProviderOut, UserCreate, UserOut
-from service.auth.access import BEARER, require_roles
+from service.admin.accounts import (
+    AccountError,
+    create_provider,
+    create_user,
+    deactivate_user,
+    may_manage_sessions,
+    reactivate_user,
+    set_password,
+)
+from service.admin.schemas import ProviderCreate, ProviderOut, SessionOut, UserCreate, UserOut, UserPatch
+from service.auth.access import BEARER, current_session_id, current_user, require_roles
+from service.auth.sessions import REVOKED, end_session, live_sessions
 from service.database import db
+from service.domain_errors import NotFound
 from service.errors import abort
-from service.models import Provider, User
+from service.models import Provider, SignInSession, User
 from service.pagination import paginate
 from service.schemas import PaginationArgs, page_body, page_schema
 
@@ -78,3 +89,94 @@ class UsersView(MethodView):
             _refuse(error)
         db.session.commit()
         return user
+
+
+def _user_or_404(user_id: uuid.UUID) -> User:
+    """The user `user_id`, if it exists."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.", "user_id")
+    return user
+
+
+@blp.route("/users/<uuid:user_id>")
+class UserView(MethodView):
+    """One user."""
+
+    @blp.doc(security=BEARER)
+    @require_roles("admin")
+    @blp.response(200, UserOut)
+    def get(self, user_id: uuid.UUID) -> User:
+        """A user (admin)."""
+        return _user_or_404(user_id)
+
+    @blp.doc(security=BEARER)
+    @require_roles("admin")
+    @blp.arguments(UserPatch)
+    @blp.response(200, UserOut)
+    def patch(self, body: dict[str, Any], user_id: uuid.UUID) -> User:
+        """Deactivate (`active: false`) or reactivate a user, or reset their password (admin).
+
+        Deactivating and resetting the password both end every session of the user at once.
+        """
+        user = _user_or_404(user_id)
+        if body.get("active") is False and user.id == current_user().id:
+            abort(409, "You cannot deactivate yourself.", {"active": ["You cannot deactivate yourself."]})
+        try:
+            if "password" in body:
+                set_password(db.session, user, body["password"])
+        except AccountError as error:
+            _refuse(error)
+        if body.get("active") is False:
+            deactivate_user(db.session, user)
+        elif body.get("active") is True:
+            reactivate_user(user)
+        db.session.commit()
+        return user
+
+
+def _sessions_owner(user_id: uuid.UUID) -> User:
+    """The user whose sessions the caller may manage; anyone else's is a 404 (never reveal who exists)."""
+    user = db.session.get(User, user_id)
+    if user is None or not may_manage_sessions(current_user(), user):
+        raise NotFound("No such user.", "user_id")
+    return user
+
+
+def _session_body(row: SignInSession) -> dict[str, Any]:
+    return {"id": row.id, "kind": row.kind, "user_agent": row.user_agent, "created_at": row.created_at,
+            "last_used_at": row.last_used_at, "expires_at": row.expires_at, "current": row.id == current_session_id()}
+
+
+@blp.route("/users/<uuid:user_id>/sessions")
+class UserSessionsView(MethodView):
+    """A user's live sessions."""
+
+    @blp.doc(security=BEARER)
+    @require_roles("admin", "manager")
+    @blp.arguments(PaginationArgs, location="query")
+    @blp.response(200, page_schema(SessionOut, "SessionPage"))
+    def get(self, args: dict[str, Any], user_id: uuid.UUID) -> dict[str, Any]:
+        """Where the user is signed in: phones and browsers, most recently used first (admin; manager for their
+        provider's workers)."""
+        owner = _sessions_owner(user_id)
+        rows, total = paginate(db.session, live_sessions(owner.id), args["page"], args["page_size"])
+        return page_body([_session_body(row[0]) for row in rows], args["page"], args["page_size"], total)
+
+
+@blp.route("/users/<uuid:user_id>/sessions/<uuid:session_id>")
+class UserSessionView(MethodView):
+    """One session of a user."""
+
+    @blp.doc(security=BEARER)
+    @require_roles("admin", "manager")
+    @blp.response(204)
+    def delete(self, user_id: uuid.UUID, session_id: uuid.UUID) -> None:
+        """End the session (a lost phone): its tokens or cookie stop working at once (admin; manager for their
+        provider's workers)."""
+        owner = _sessions_owner(user_id)
+        row = db.session.get(SignInSession, session_id)
+        if row is None or row.user_id != owner.id:
+            raise NotFound("No such session.", "session_id")
+        end_session(db.session, row, REVOKED)
+        db.session.commit()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import g, request
+from flask import current_app, g, request
 
-from service.auth.tokens import user_for_token
+from service.auth.refusals import NotSignedIn
+from service.auth.sessions import Caller, SessionPolicy, caller_for_token
 from service.database import db
 from service.errors import abort
 from service.models import User
@@ -33,19 +35,35 @@ def current_user() -> User:
     return user
 
 
+def current_session_id() -> uuid.UUID | None:
+    """The session the request's bearer token belongs to (None for a token issued before sessions existed)."""
+    caller: Caller = g.caller
+    return caller.session_id
+
+
+def authenticate_request() -> Caller:
+    """The caller of this request by its bearer token, or a 401 saying why not."""
+    token = bearer_token()
+    if token is None:
+        raise NotSignedIn("Sign in and send `Authorization: Bearer <access_token>`.")
+    session = db.session
+    caller = caller_for_token(session, token, SessionPolicy.from_settings(current_app.config))
+    if caller.touched:
+        session.commit()
+    return caller
+
+
 def require_roles(*roles: str) -> Callable[[F], F]:
     """Allow only signed-in users with one of `roles` (401 without a live token, 403 otherwise)."""
 
     def decorator(view: F) -> F:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            token = bearer_token()
-            user = user_for_token(db.session, token) if token else None
-            if user is None:
-                abort(401, "Sign in with a valid bearer token (missing, expired or revoked).")
+            caller = authenticate_request()
+            user = caller.user
             if roles and user.role not in roles:
                 abort(403, f"Your role ({user.role}) does not allow this.")
-            g.user = user
+            g.user, g.caller = user, caller
             return view(*args, **kwargs)
 
         return cast(F, wrapper)

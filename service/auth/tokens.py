@@ -1,48 +1,13 @@
-"""Opaque bearer tokens: issued, looked up by hash, expired, revoked; login throttling."""
+"""Sign-in throttling: failed attempts per username (tokens and sessions live in service.auth.sessions)."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from service.models import AccessToken, LoginFailure, User, utcnow
-
-
-def _digest(token: str) -> str:
-    """SHA-256 of a token; only this is stored."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def issue_token(session: Session, user: User, ttl_seconds: int) -> str:
-    """Create a token for `user` and return its only plaintext copy."""
-    token = secrets.token_urlsafe(32)
-    now = utcnow()
-    session.add(AccessToken(token_hash=_digest(token), user_id=user.id, created_at=now,
-                            expires_at=now + timedelta(seconds=ttl_seconds)))
-    return token
-
-
-def user_for_token(session: Session, token: str) -> User | None:
-    """The user a live (unexpired, unrevoked) token belongs to."""
-    statement = (
-        select(User)
-        .join(AccessToken, AccessToken.user_id == User.id)
-        .where(AccessToken.token_hash == _digest(token),
-               AccessToken.revoked_at.is_(None),
-               AccessToken.expires_at > utcnow())
-    )
-    return session.execute(statement).scalar_one_or_none()
-
-
-def revoke_token(session: Session, token: str) -> None:
-    """Mark a token revoked."""
-    row = session.execute(select(AccessToken).where(AccessToken.token_hash == _digest(token))).scalar_one_or_none()
-    if row is not None and row.revoked_at is None:
-        row.revoked_at = utcnow()
+from service.models import LoginFailure, utcnow
 
 
 def recent_failures(session: Session, username: str, window_seconds: int) -> int:

@@ -1,6 +1,6 @@
 """Database models; importing this package registers every table on `Base.metadata`."""
 
-from service.models.accounts import ROLES, AccessToken, LoginFailure, Provider, User
+from service.models.accounts import ROLES, AccessToken, LoginFailure, Provider, RefreshToken, SignInSession, User
 from service.models.base import Base, UTCDateTime, utcnow
 from service.models.contracts import Contract
 from service.models.events import Episode, EpisodeWorker, Event
@@ -18,6 +18,8 @@ __all__ = [
     "Event",
     "LoginFailure",
     "Provider",
+    "RefreshToken",
+    "SignInSession",
     "UTCDateTime",
     "User",
     "utcnow",

@@ -12,7 +12,16 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from service.auth.passwords import verify_password
+from service.auth.refusals import AccountDeactivated
 from service.auth.routes import BAD_CREDENTIALS
+from service.auth.sessions import (
+    SIGNED_OUT,
+    SessionPolicy,
+    check_may_sign_in,
+    end_session_by_id,
+    open_web_session,
+    web_session_caller,
+)
 from service.auth.tokens import recent_failures, record_failure
 from service.database import db
 from service.models import User
@@ -25,7 +34,9 @@ R = TypeVar("R")
 TOO_MANY_FAILURES = "Too many failed sign-ins for this username; wait 15 minutes."
 # Roles whose pages show people (episodes, flags, per-episode charts); anyone else gets a 404 there.
 PERSON_LEVEL_ROLES = ("manager", "admin")
-SESSION_USER = "user_id"
+# The signed cookie holds only the id of a row in `sessions`, checked on every request, so ending that
+# session (sign-out, a password change, deactivation, a manager's revoke) signs the browser out at once.
+SESSION_ID = "session_id"
 
 
 class SignInRefused(Exception):
@@ -49,6 +60,10 @@ def authenticate(username: str, password: str) -> User:
         record_failure(dbs, username, window)
         dbs.commit()
         raise SignInRefused(401, BAD_CREDENTIALS)
+    try:
+        check_may_sign_in(user)
+    except AccountDeactivated as refused:
+        raise SignInRefused(401, refused.message) from refused
     return user
 
 
@@ -65,20 +80,27 @@ def signed_in_user() -> User:
     return user
 
 
+def _policy() -> SessionPolicy:
+    return SessionPolicy.from_settings(current_app.config)
+
+
 @web.before_request
 def _load_user() -> None:
-    """Load the session's user afresh on every request (a deleted user is signed out)."""
+    """Check the cookie's session on every request: ended, expired or of a deactivated user means signed out."""
     g.web_user = None
-    raw = session.get(SESSION_USER)
+    raw = session.get(SESSION_ID)
     if raw is None:
         return
     try:
-        user = db.session.get(User, uuid.UUID(str(raw)))
+        caller = web_session_caller(db.session, uuid.UUID(str(raw)), _policy())
     except ValueError:
-        user = None
-    if user is None:
+        caller = None
+    if caller is None:
         session.clear()
-    g.web_user = user
+        return
+    if caller.touched:
+        db.session.commit()
+    g.web_user = caller.user
 
 
 def safe_next(target: str | None) -> str | None:
@@ -140,8 +162,10 @@ def sign_in() -> ResponseReturnValue:
     except SignInRefused as refused:
         return render_template("web/sign_in.html", form=form, next_page=next_page,
                                error=refused.message), refused.status
+    signed_in = open_web_session(db.session, user, request.user_agent.string, _policy())
+    db.session.commit()
     session.clear()  # a fresh session: nothing from before sign-in survives (no fixation)
-    session[SESSION_USER] = str(user.id)
+    session[SESSION_ID] = str(signed_in.id)
     if user.role == "worker":
         return redirect(url_for("web.home"), 303)
     return redirect(next_page or home_for(user), 303)
@@ -149,7 +173,11 @@ def sign_in() -> ResponseReturnValue:
 
 @web.route("/sign-out", methods=["POST"])
 def sign_out() -> ResponseReturnValue:
-    """Forget the session and go back to the sign-in page."""
+    """End the session (the cookie stops working, even a saved copy) and go back to the sign-in page."""
+    raw = session.get(SESSION_ID)
+    if raw is not None and web_user() is not None:
+        end_session_by_id(db.session, uuid.UUID(str(raw)), SIGNED_OUT)
+        db.session.commit()
     session.clear()
     flash("You have signed out.", "info")
     return redirect(url_for("web.sign_in"), 303)
