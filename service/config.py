@@ -51,6 +51,17 @@ DEFAULTS: dict[str, Any] = {
     "API_TITLE": "Reablement goal tracking",
     "API_VERSION": "v1",
     "OPENAPI_VERSION": "3.0.3",
+    "API_SPEC_OPTIONS": {
+        "info": {
+            "description": "Records reablement home visits from phones (often offline) and turns them into goal "
+                           "progress, flags and reports. api_docs/README.md is the guide for phone-app developers: "
+                           "sign-in and refresh, idempotent visits, batch sync, error reasons, rate limits and the "
+                           "compatibility policy.",
+            "contact": {"name": "The council's digital team running this service"},
+        },
+        "servers": [{"url": "http://127.0.0.1:8000",
+                     "description": "A local server (scripts/run); point clients at your council's own address."}],
+    },
     "OPENAPI_URL_PREFIX": "/api/v1/docs",
     "OPENAPI_JSON_PATH": "openapi.json",
     # The interactive page at /api/v1/docs/; its assets come from the swagger-ui-bundle package.

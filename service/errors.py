@@ -11,6 +11,8 @@ from flask_smorest import abort as smorest_abort
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from service.docs.contract import ContractSpec
+
 log = logging.getLogger(__name__)
 
 DEFAULT_MESSAGES = {
@@ -54,7 +56,12 @@ def error_body(code: int, status: str, message: str | None, errors: Any = None) 
 
 
 class ServiceApi(Api):
-    """flask-smorest's Api with this service's error body on every HTTP error."""
+    """flask-smorest's Api with this service's error body on every HTTP error and the finished OpenAPI document."""
+
+    def _init_spec(self, **kwargs: Any) -> None:
+        """Build the spec as flask-smorest does, then render it through `ContractSpec.to_dict` (see its module)."""
+        super()._init_spec(**kwargs)
+        self.spec.__class__ = ContractSpec
 
     def handle_http_exception(self, error: HTTPException) -> tuple[dict[str, Any], int, dict[str, str]]:
         """Render any HTTPException as the standard error body."""

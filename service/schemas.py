@@ -7,6 +7,15 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
+# Marks a response field that some responses leave out; every other response field is documented as required.
+SOMETIMES_ABSENT = "x-sometimes-absent"
+
+
+def sometimes_absent(field: fields.Field[Any]) -> fields.Field[Any]:
+    """Document a response field as optional (absent from some responses) rather than required."""
+    field.metadata = {**field.metadata, SOMETIMES_ABSENT: True}
+    return field
+
 
 class StrictSchema(ma.Schema):
     """Base request schema: unknown fields are a 422 naming them."""

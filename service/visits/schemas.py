@@ -11,7 +11,7 @@ from marshmallow import fields, validate
 
 from service.episodes.schemas import FIRST_DAY, LAST_DAY
 from service.episodes.vocabulary import CONCERNS
-from service.schemas import AwareDateTime, StrictSchema
+from service.schemas import AwareDateTime, StrictSchema, sometimes_absent
 
 MAX_BATCH = 500
 # Instants a real visit could have; far beyond them converting to UTC or London time overflows.
@@ -78,11 +78,11 @@ class BatchIn(StrictSchema):
 class BatchResultOut(ma.Schema):
     """What happened to one visit of a batch (`status` is what the single endpoint would answer)."""
 
-    id = fields.Raw()
+    id = fields.Raw(metadata={"description": "The visit's id as sent (anything, if the visit was not valid)."})
     status = fields.Integer()
-    event_id = fields.String()
-    errors = fields.Dict()
-    message = fields.String()
+    event_id = sometimes_absent(fields.String(metadata={"description": "When status is 200 or 201."}))
+    errors = sometimes_absent(fields.Dict(metadata={"description": "When the visit was refused."}))
+    message = sometimes_absent(fields.String(metadata={"description": "When the visit was refused."}))
 
 
 class BatchOut(ma.Schema):
