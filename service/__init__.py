@@ -34,9 +34,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from service.docs import register_docs_assets
     from service.routes import register_blueprints
     from service.web import register_web
+    from service.worker_app import register_worker_app
 
     register_blueprints(api, app)
     register_docs_assets(app)
     register_web(app)
+    register_worker_app(app)
     register_commands(app)
     return app

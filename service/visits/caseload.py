@@ -22,6 +22,7 @@ def caseload(session: Session, worker: User) -> list[dict[str, Any]]:
             "started_on": state.started_on.isoformat(),
             "planned_end_on": state.planned_end_on.isoformat(),
             "version": state.version,
+            "last_visit_at": state.last_visit_at.isoformat() if state.last_visit_at else None,
             "goals": [
                 {"id": goal.id, "domain": goal.domain, "description": goal.description,
                  "baseline_level": goal.baseline_level, "target_level": goal.target_level,

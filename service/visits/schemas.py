@@ -112,6 +112,8 @@ class CaseloadEpisodeOut(ma.Schema):
     started_on = fields.String()
     planned_end_on = fields.String()
     version = fields.Integer()
+    last_visit_at = fields.String(allow_none=True,
+                                  metadata={"description": "When the person was last visited, by any worker"})
     goals = fields.List(fields.Nested(CaseloadGoalOut))
 
 

@@ -61,17 +61,23 @@ def site(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -> Itera
 
 
 @pytest.fixture(scope="session")
-def browser(chromium_path: Path) -> Iterator[Any]:
-    """One headless chromium for the run, driven by playwright (never its bundled browser download)."""
+def playwright_driver(chromium_path: Path) -> Iterator[Any]:
+    """Playwright for the run (one per process: tests needing their own browser profile launch from it)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS,
-                                              timeout=30_000)
-        try:
-            yield instance
-        finally:
-            instance.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver: Any, chromium_path: Path) -> Iterator[Any]:
+    """One headless chromium for the run, driven by playwright (never its bundled browser download)."""
+    instance = playwright_driver.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS,
+                                                 timeout=30_000)
+    try:
+        yield instance
+    finally:
+        instance.close()
 
 
 @pytest.fixture

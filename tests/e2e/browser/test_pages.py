@@ -110,7 +110,7 @@ def test_commissioner_compares_providers_and_contracts_but_never_reaches_a_perso
         assert episode["person_ref"] not in page.content()
 
 
-def test_admin_picks_a_provider_and_a_worker_is_sent_to_the_phone_app(page: Any, site: Site) -> None:
+def test_admin_picks_a_provider_and_a_worker_is_sent_to_the_worker_app(page: Any, site: Site) -> None:
     sign_in(page, site, ADMIN)
     page.get_by_label("Provider").select_option(label="CareCo Reablement")
     page.get_by_role("button", name="Show").click()
@@ -120,7 +120,8 @@ def test_admin_picks_a_provider_and_a_worker_is_sent_to_the_phone_app(page: Any,
     assert page.locator(".flash-info").inner_text() == "You have signed out."
 
     sign_in(page, site, WORKER)
-    assert page.get_by_role("heading", name="Please use the phone app").is_visible()
+    assert page.get_by_role("heading", name="Record visits in the worker app").is_visible()
+    assert page.get_by_role("link", name="Open the worker app").get_attribute("href") == "/app/"
     response = page.goto(f"{site.base_url}/flags")
     assert response is not None and response.status == 403
 

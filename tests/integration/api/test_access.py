@@ -189,8 +189,10 @@ def test_caseload_shows_only_the_workers_open_assigned_episodes(world: World) ->
                         headers=world.manager.headers)
     world.client.post("/api/v1/episodes", headers=world.manager.headers,
                       json=episode_body(world.provider, person_ref="OTHER-1", worker_ids=[str(world.second_worker.id)]))
-    post_visit(world, visit_body(mine["id"], [{"goal_id": goal["id"], "level": 3, "note": "Private note"}],
-                                 note="Daughter visiting Tuesdays"))
+    before = world.client.get("/api/v1/me/caseload", headers=world.worker.headers).get_json()["items"]
+    visit = visit_body(mine["id"], [{"goal_id": goal["id"], "level": 3, "note": "Private note"}],
+                       note="Daughter visiting Tuesdays")
+    post_visit(world, visit)
 
     response = world.client.get("/api/v1/me/caseload", headers=world.worker.headers)
 
@@ -198,6 +200,8 @@ def test_caseload_shows_only_the_workers_open_assigned_episodes(world: World) ->
     items = response.get_json()["items"]
     assert [item["person_ref"] for item in items] == ["MINE-1"]
     assert [(g["id"], g["current_level"]) for g in items[0]["goals"]] == [(goal["id"], 3)]
+    assert [item["last_visit_at"] for item in before] == [None]
+    assert datetime.fromisoformat(items[0]["last_visit_at"]) == datetime.fromisoformat(visit["occurred_at"])
     assert "Private note" not in response.get_data(as_text=True)
     assert "Daughter" not in response.get_data(as_text=True)
     other = world.client.get("/api/v1/me/caseload", headers=world.other_worker.headers).get_json()
