@@ -18,16 +18,19 @@ from playwright.sync_api import expect
 
 from tests.e2e.browser.conftest import CHROMIUM_ARGS, TIMEOUT_MS, Site, screenshot
 from tests.e2e.browser.worker_app_steps import (
+    DEMO_PASSWORD,
     MANAGER,
     PHONE,
     SYNC_TIMEOUT_MS,
     api,
+    expire_access_token,
     open_episode,
     record_link,
     record_visit,
     record_visit_by_keyboard,
     sign_in,
     status,
+    stored_session,
     visit_events,
     wait_for_caseload,
     wait_for_offline_shell,
@@ -266,14 +269,8 @@ def test_signing_out_ends_the_session_on_the_service_and_keeps_no_token(phone: C
     worker = "worker.homefirst.4"
     page = phone()
     sign_in(page, site.base_url, worker)
-    stored = page.evaluate("""() => new Promise((resolve, reject) => {
-        const opening = indexedDB.open("reablement-worker-app");
-        opening.onerror = reject;
-        opening.onsuccess = () => {
-            const read = opening.result.transaction("session").objectStore("session").get("current");
-            read.onsuccess = () => resolve(read.result);
-        };
-    })""")
+    stored = stored_session(page)
+    assert stored is not None
     token = stored["access_token"]
     assert token not in page.evaluate("JSON.stringify(localStorage) + JSON.stringify(sessionStorage)")
     caseload = f"{site.base_url}/api/v1/me/caseload"
@@ -284,6 +281,54 @@ def test_signing_out_ends_the_session_on_the_service_and_keeps_no_token(phone: C
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     expect(page.locator("#notice")).to_have_text("You have signed out.")
     assert requests.get(caseload, headers={"Authorization": f"Bearer {token}"}, timeout=10).status_code == 401
+
+
+def test_an_ended_session_keeps_saved_visits_until_the_worker_signs_in_again(phone: Callable[..., Any],
+                                                                             site: Site) -> None:
+    worker = "worker.careco.2"
+    episode = open_episode(site.base_url, worker, ["Put the shopping away"], manager="manager.careco")
+    page = phone()
+    sign_in(page, site.base_url, worker)
+    wait_for_caseload(page, episode)
+    stored = stored_session(page)
+    assert stored is not None
+    ended = requests.post(f"{site.base_url}/api/v1/auth/revoke", timeout=10,
+                          headers={"Authorization": f"Bearer {stored['access_token']}"})
+    assert ended.status_code == 204  # e.g. a manager ended the session, or it ran out
+
+    record_visit(page, episode, {0: 3}, duration=30)
+
+    expect(page.locator("#sync-detail")).to_contain_text("Sign in again to send your visits.")
+    expect(status(page)).to_have_text("1 visit waiting to sync")
+    page.get_by_role("link", name="sign in again").click()
+    expect(page.get_by_role("heading", name="Sign in again")).to_be_visible()
+    expect(page.get_by_label("Username")).to_have_value(worker)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(status(page)).to_have_text("All visits synced", timeout=SYNC_TIMEOUT_MS)
+    assert len(visit_events(site.base_url, episode.id, manager="manager.careco")) == 1
+
+
+def test_an_expired_access_token_is_renewed_with_the_refresh_token(phone: Callable[..., Any], site: Site) -> None:
+    worker = "worker.careco.3"
+    episode = open_episode(site.base_url, worker, ["Make a sandwich"], manager="manager.careco")
+    page = phone()
+    sign_in(page, site.base_url, worker)
+    wait_for_caseload(page, episode)
+    before = stored_session(page)
+    assert before is not None
+    if not before["refresh_token"]:
+        pytest.skip("this service issues no refresh tokens (device sessions not available)")
+    expire_access_token(page)
+
+    record_visit(page, episode, {0: 4}, duration=20)
+
+    expect(status(page)).to_have_text("All visits synced", timeout=SYNC_TIMEOUT_MS)
+    after = stored_session(page)
+    assert after is not None
+    assert after["access_token"] != before["access_token"]
+    assert after["refresh_token"] != before["refresh_token"]
+    assert len(visit_events(site.base_url, episode.id, manager="manager.careco")) == 1
 
 
 def test_a_worker_signing_in_at_the_home_page_is_sent_to_the_app(phone: Callable[..., Any], site: Site) -> None:

@@ -163,3 +163,37 @@ def record_visit_by_keyboard(page: Any, episode: Episode, level: int, duration: 
     keys += len(str(duration)) + 1
     expect(page.get_by_role("heading", name="My caseload")).to_be_visible()
     return keys
+
+
+READ_SESSION = """() => new Promise((resolve, reject) => {
+    const opening = indexedDB.open("reablement-worker-app");
+    opening.onerror = () => reject(opening.error);
+    opening.onsuccess = () => {
+        const read = opening.result.transaction("session").objectStore("session").get("current");
+        read.onsuccess = () => { opening.result.close(); resolve(read.result || null); };
+    };
+})"""
+
+EXPIRE_ACCESS_TOKEN = """() => new Promise((resolve, reject) => {
+    const opening = indexedDB.open("reablement-worker-app");
+    opening.onerror = () => reject(opening.error);
+    opening.onsuccess = () => {
+        const store = opening.result.transaction("session", "readwrite").objectStore("session");
+        const read = store.get("current");
+        read.onsuccess = () => {
+            const write = store.put({ ...read.result, expires_at: 0 }, "current");
+            write.onsuccess = () => { opening.result.close(); resolve(true); };
+        };
+    };
+})"""
+
+
+def stored_session(page: Any) -> dict[str, Any] | None:
+    """The session the app keeps in IndexedDB (the test looks; the app never shows tokens)."""
+    found: dict[str, Any] | None = page.evaluate(READ_SESSION)
+    return found
+
+
+def expire_access_token(page: Any) -> None:
+    """Make the app believe its access token has run out (as after a shift-long gap)."""
+    page.evaluate(EXPIRE_ACCESS_TOKEN)
