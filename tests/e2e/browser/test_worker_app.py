@@ -238,6 +238,7 @@ def test_the_visit_form_names_every_control_and_fits_a_small_phone(phone: Callab
     expect(page.get_by_role("button", name="Save visit")).to_be_visible()
     expect(page.get_by_role("button", name="Sync now")).to_be_visible()
 
+    screenshot(page, "worker-app-visit-form-360")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360, "the form scrolls sideways at 360 px"
     small = page.evaluate("""() => [...document.querySelectorAll(
             'button, a.button, .choice, .check, input[type=number], textarea, input:not([type])')]
@@ -280,6 +281,9 @@ def test_signing_out_ends_the_session_on_the_service_and_keeps_no_token(phone: C
 
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     expect(page.locator("#notice")).to_have_text("You have signed out.")
+    expect(page.get_by_role("button", name="Sign out")).to_be_hidden()
+    expect(page.get_by_role("button", name="Sync now")).to_be_hidden()
+    screenshot(page, "worker-app-signed-out")
     assert requests.get(caseload, headers={"Authorization": f"Bearer {token}"}, timeout=10).status_code == 401
 
 

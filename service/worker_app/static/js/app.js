@@ -46,6 +46,8 @@ async function start() {
 }
 
 function registerServiceWorker() {
+  // Ask the browser not to clear this app's storage when the phone runs short of space: unsent visits live there.
+  if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/app/sw.js", { scope: "/app/" }).catch(() => {
       // Without a service worker the app still works online; nothing for the worker to do about it.
