@@ -6,7 +6,7 @@ On its own PostgreSQL database (dropped at the end), with jobs on Redis db 14 (f
   visit   - POST /api/v1/visits through the Flask test client (includes enqueueing the refresh job);
   batch   - POST /api/v1/visits/batch with 500 visits;
   worker  - an RQ SimpleWorker (JSONSerializer, as `flask worker`) draining refresh jobs in burst mode;
-  rebuild - workers.refresh.refresh_episodes in chunks of 200, as `flask projections rebuild` does.
+  rebuild - service.projections.refresh.refresh_episodes in chunks of 200, as `flask projections rebuild` does.
 Each path runs once unprofiled (wall and CPU per call, the numbers to trust) and once under cProfile
 (where the time goes). CPU-time profiling is the default because the machine is shared: wall time
 mostly measures other people's load. .prof files go to bench/results/.
@@ -147,7 +147,7 @@ def main() -> int:
 
             from service.clock import today_london
             from service.models import Episode
-            from workers.refresh import refresh_episodes
+            from service.projections.refresh import refresh_episodes
 
             rebuild_app = create_app({"DATABASE_URL": rebuild_url, "REDIS_URL": None, "ENV": "development"})
             with rebuild_app.app_context():

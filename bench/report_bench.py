@@ -34,8 +34,8 @@ from service import create_app
 from service.admin.accounts import create_provider, create_user
 from service.cli.db import upgrade_database
 from service.database import db
+from service.domain.outcomes import OUTCOMES
 from service.models import Episode, EpisodeState
-from service.reports.outcomes import OUTCOMES
 
 PASSWORD = "benchmark-password-1"
 PERIOD = {"from": "2025-04-01", "to": "2026-03-31"}

@@ -290,7 +290,7 @@ def setup_service_data(sa_url: str, episodes: int, goals: int) -> tuple[Episodes
     from service.clock import today_london
     from service.database import db
     from service.episodes.commands import open_episode, set_goal
-    from workers.refresh import refresh_episodes
+    from service.projections.refresh import refresh_episodes
 
     app = create_app({"DATABASE_URL": sa_url, "REDIS_URL": None, "ENV": "development"})
     result: Episodes = []
@@ -341,12 +341,12 @@ def generate_rebuild_data(sa_url: str, episodes: int, visits: int) -> int:
     from service.admin.accounts import create_provider, create_user
     from service.cli.db import upgrade_database
     from service.database import db
+    from service.domain.events import VISIT_RECORDED
     from service.episodes.commands import check_closure, open_episode
     from service.episodes.writer import EpisodeWriter
     from service.events import store
     from service.models import Event, User
     from service.visits.recording import content_hash, visit_data
-    from workers.projection.events import VISIT_RECORDED
 
     app = create_app({"DATABASE_URL": sa_url, "REDIS_URL": None, "ENV": "development",
                       "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024})

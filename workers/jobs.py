@@ -16,8 +16,8 @@ from service.database import db
 from service.models import Episode, EpisodeState
 from service.observability.request_ids import current_request_id
 from service.projections.lag import lagging_episodes_statement
+from service.projections.refresh import refresh_episodes
 from service.queue import dirty_set_key, dispatch_refresh, get_queue, schedule_refresh, scheduled_key
-from workers.refresh import refresh_episodes
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from service.clock import today_london
 from service.database import db
 from service.models import Episode
+from service.projections.rebuild import default_processes, rebuild_all
 from service.queue import get_queue
-from workers.rebuild import default_processes, rebuild_all
 from workers.schedule import build_scheduler
 
 projections_cli = AppGroup("projections", help="Derived state.")

@@ -9,8 +9,8 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from service.contracts.earnings import COMPARATORS
-from service.reports.metrics import METRICS
+from service.domain.earnings import COMPARATORS
+from service.domain.metrics import METRICS
 from service.reports.schemas import MetricsOut, check_period
 from service.schemas import StrictSchema, page_schema
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from service.contracts.earnings import evaluate_targets
+from service.domain.earnings import evaluate_targets
 from service.models import Contract, Provider
 from service.reports.service import Period, Pricing, Viewer, provider_metrics, suppression_for
 

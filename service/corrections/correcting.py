@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.corrections.schemas import REPLACEMENT_SCHEMAS
-from service.domain_errors import Forbidden, Invalid, NotFound
+from service.domain.errors import Forbidden, Invalid, NotFound
 from service.episodes.commands import check_closure, check_follow_up, check_levels, check_opening, iso_value
 from service.episodes.stream import can_see, locked_head
 from service.episodes.writer import EpisodeWriter, check_if_match

@@ -16,12 +16,12 @@ from service.admin.accounts import create_provider, create_user
 from service.database import db
 from service.demo.catalogue import ACCOUNTS, PROVIDERS
 from service.demo.plans import EpisodePlan, VisitPlan
-from service.domain_errors import DomainError
+from service.domain.errors import DomainError
 from service.episodes import commands
 from service.episodes.schemas import Closure, EpisodeCreate, FollowUpCreate, GoalCreate
 from service.models import Episode, EpisodeFlag, Event, Provider, User
+from service.projections.refresh import refresh_episodes
 from service.visits.recording import VisitRecorder
-from workers.refresh import refresh_episodes
 
 REFRESH_CHUNK = 200
 # The API's request schemas, built once and reused for every body.

@@ -10,12 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.clock import today_london
-from service.domain_errors import Conflict, Invalid, NotFound
+from service.domain.errors import Conflict, Invalid, NotFound
+from service.domain.goal_definitions import ACTIVE
 from service.episodes.stream import locked_head
 from service.episodes.writer import EpisodeWriter, check_if_match
 from service.events.store import NewEvent, start_stream
 from service.models import Episode, EpisodeWorker, Provider, User, utcnow
-from workers.projection.goal_definitions import ACTIVE
 
 DEFAULT_PLANNED_DAYS = 42
 NEEDS_END_PACKAGE = {"long_term_support", "early_cessation_to_long_term_support"}

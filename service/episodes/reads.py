@@ -10,13 +10,13 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from service.clock import today_london
-from service.domain_errors import NotFound
+from service.domain import EpisodeState as DerivedEpisode
+from service.domain import project_episode
+from service.domain.errors import NotFound
 from service.episodes.stream import can_see, stored_streams
 from service.events.store import envelope_of
 from service.models import Episode, EpisodeFlag, EpisodeState, EpisodeWorker, Event, User
 from service.pagination import paginate
-from workers.projection import EpisodeState as DerivedEpisode
-from workers.projection import project_episode
 
 
 def visible_head(session: Session, user: User, episode_id: uuid.UUID) -> Episode:

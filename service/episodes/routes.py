@@ -10,7 +10,8 @@ from flask_smorest import Blueprint
 
 from service.auth.access import BEARER, current_user, require_roles
 from service.database import db
-from service.domain_errors import NotFound, StaleVersion
+from service.domain import FLAG_NAMES
+from service.domain.errors import NotFound, StaleVersion
 from service.episodes import commands
 from service.episodes.reads import episode_events, list_episodes, read_episode
 from service.episodes.schemas import (
@@ -31,7 +32,6 @@ from service.episodes.schemas import (
 )
 from service.queue import dispatch_refresh
 from service.schemas import PaginationArgs, page_body
-from workers.projection import FLAG_NAMES
 
 blp = Blueprint("episodes", __name__, url_prefix="/api/v1/episodes", description="Episodes of reablement.")
 

@@ -7,9 +7,9 @@ from datetime import date
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from service.episodes.vocabulary import FOLLOW_UP_STATUSES, GOAL_DOMAINS, OUTCOMES, REFERRAL_SOURCES
+from service.domain import FLAG_NAMES
+from service.domain.vocabulary import FOLLOW_UP_STATUSES, GOAL_DOMAINS, OUTCOMES, REFERRAL_SOURCES
 from service.schemas import PaginationArgs, StrictSchema, page_schema
-from workers.projection import FLAG_NAMES
 
 LEVEL = validate.Range(min=0, max=5)
 HOURS = validate.Range(min=0, max=168)

@@ -10,11 +10,9 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.domain_errors import NotFound
-from service.events.store import lock_stream
-from service.models import Episode, Event, User
-from workers.projection.corrections import apply_corrections
-from workers.projection.events import (
+from service.domain.corrections import apply_corrections
+from service.domain.errors import NotFound
+from service.domain.events import (
     EPISODE_CLOSED,
     EPISODE_OPENED,
     FOLLOW_UP_RECORDED,
@@ -23,7 +21,9 @@ from workers.projection.events import (
     StoredEvent,
     parse_date,
 )
-from workers.projection.goal_definitions import ACTIVE, GoalDefinition, read_goal_definitions
+from service.domain.goal_definitions import ACTIVE, GoalDefinition, read_goal_definitions
+from service.events.store import lock_stream
+from service.models import Episode, Event, User
 
 
 def as_stored(event: Event) -> StoredEvent:

@@ -8,11 +8,11 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from service.domain_errors import StaleVersion
+from service.domain.errors import StaleVersion
+from service.domain.events import VISIT_RECORDED, StoredEvent
 from service.episodes.stream import EpisodeFacts, as_stored, read_facts, stored_streams
 from service.events.store import NewEvent, append
 from service.models import Episode, EpisodeWorker, Event, User, utcnow
-from workers.projection.events import VISIT_RECORDED, StoredEvent
 
 
 def check_if_match(head: Episode, if_match: int | None) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.domain_errors import NotFound
+from service.domain.errors import NotFound
 from service.events.hashing import format_instant
 from service.models import EpisodeFlag, User
 from service.pagination import paginate

@@ -11,9 +11,9 @@ from marshmallow import fields, validate
 
 from service.auth.access import BEARER, current_user, require_roles
 from service.database import db
+from service.domain import FLAG_NAMES
 from service.flags.queries import open_flags
 from service.schemas import PaginationArgs, page_body, page_schema
-from workers.projection import FLAG_NAMES
 
 blp = Blueprint("flags", __name__, url_prefix="/api/v1/reports", description="Flags managers must look at.")
 

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Subquery, and_, func, select
 from sqlalchemy.orm import Session
 
+from service.domain.metrics import Aggregates
+from service.domain.outcomes import ASCOF_2D_DENOMINATOR, ASCOF_2D_NUMERATOR, EARLY_CESSATION
 from service.models import EpisodeState, Provider
-from service.reports.metrics import Aggregates
-from service.reports.outcomes import ASCOF_2D_DENOMINATOR, ASCOF_2D_NUMERATOR, EARLY_CESSATION
 
 S = EpisodeState
 

@@ -7,7 +7,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from service.reports.metrics import COUNTS, METRICS, PROPORTIONS
+from service.domain.metrics import COUNTS, METRICS, PROPORTIONS
 from service.schemas import StrictSchema
 
 

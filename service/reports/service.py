@@ -10,9 +10,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from service.domain.metrics import Aggregates, compute_metrics
+from service.domain.outcomes import CLD_SERVICE_COMPONENT, CLD_SERVICE_TYPE, cld_event_outcome
 from service.reports import queries
-from service.reports.metrics import Aggregates, compute_metrics
-from service.reports.outcomes import CLD_SERVICE_COMPONENT, CLD_SERVICE_TYPE, cld_event_outcome
 
 # Roles confined to their own provider; commissioners get suppressed aggregates.
 PROVIDER_ROLES = ("worker", "manager")

@@ -12,7 +12,9 @@ import marshmallow as ma
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from service.domain_errors import Conflict, DomainError, Invalid, NotFound
+from service.domain.calendar import london_date
+from service.domain.errors import Conflict, DomainError, Invalid, NotFound
+from service.domain.events import VISIT_RECORDED
 from service.episodes.stream import EpisodeFacts, can_see, read_facts, stored_streams
 from service.errors import flatten_errors
 from service.events.hashing import canonical_json, format_instant, sha256_hex
@@ -26,8 +28,6 @@ from service.events.store import (
 )
 from service.models import Event, User, utcnow
 from service.visits.schemas import VisitIn
-from workers.projection.events import VISIT_RECORDED
-from workers.projection.london import london_date
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
 T = TypeVar("T")

@@ -9,8 +9,8 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from service.domain.vocabulary import CONCERNS
 from service.episodes.schemas import FIRST_DAY, LAST_DAY
-from service.episodes.vocabulary import CONCERNS
 from service.schemas import AwareDateTime, StrictSchema, sometimes_absent
 
 MAX_BATCH = 500

@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 from service.database import db
-from service.domain_errors import DomainError
+from service.domain.errors import DomainError
 from service.web.blueprint import web
 from service.web.formatting import register_filters
 from service.web.session_auth import web_user

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service.reports.outcomes import EARLY_CESSATION
+from service.domain.outcomes import EARLY_CESSATION
 from service.reports.service import Period, Pricing, Viewer, effectiveness_report, episode_export
 from service.web.charts import Chart, Interval, bar_chart, interval_chart, line_chart, scatter_chart
 from service.web.trends import MonthTrend, monthly_trend

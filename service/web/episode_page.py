@@ -11,13 +11,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.domain.corrections import apply_corrections
+from service.domain.events import EVENT_CORRECTED, VISIT_RECORDED
 from service.episodes.reads import read_episode
 from service.episodes.stream import as_stored
 from service.events.store import read_stream
 from service.models import Event, User
 from service.web.charts import Chart, goal_chart
-from workers.projection.corrections import apply_corrections
-from workers.projection.events import EVENT_CORRECTED, VISIT_RECORDED
 
 
 @dataclass(frozen=True)

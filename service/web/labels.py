@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.episodes.vocabulary import FOLLOW_UP_STATUSES, OUTCOMES
+from service.domain.vocabulary import FOLLOW_UP_STATUSES, OUTCOMES
 
 FLAG_LABELS: dict[str, str] = {
     "early_completion": "Early completion (frees a place)",

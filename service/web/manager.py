@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 
 from service.clock import today_london
 from service.database import db
-from service.domain_errors import DomainError
+from service.domain.errors import DomainError
 from service.episodes import commands
 from service.episodes.reads import list_episodes
 from service.episodes.routes import committed

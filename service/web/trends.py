@@ -9,9 +9,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.domain.metrics import round_2dp
+from service.domain.outcomes import EARLY_CESSATION
 from service.models import EpisodeState
-from service.reports.metrics import round_2dp
-from service.reports.outcomes import EARLY_CESSATION
 from service.reports.service import Period
 
 S = EpisodeState

@@ -9,7 +9,7 @@ from wtforms import Form
 
 from service.clock import today_london
 from service.database import db
-from service.domain_errors import DomainError
+from service.domain.errors import DomainError
 from service.models import User
 from service.reports import queries
 from service.reports.service import Period, Pricing, Viewer, default_pricing

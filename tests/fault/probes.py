@@ -11,8 +11,8 @@ from contextlib import contextmanager
 
 import psycopg
 
+from service.projections.refresh import LOCK_NAMESPACE
 from tests.fault.processes import PrivatePostgres, wait_until
-from workers.refresh import LOCK_NAMESPACE
 
 
 def visit_events(postgres: PrivatePostgres, database: str, episode_id: str) -> int:
@@ -57,7 +57,7 @@ def stream_locked(postgres: PrivatePostgres, database: str, episode_id: str) -> 
 
 @contextmanager
 def refresh_locked(postgres: PrivatePostgres, database: str, episode_id: str) -> Iterator[None]:
-    """Hold the advisory lock workers.refresh takes per episode: its refresh job waits inside its transaction."""
+    """Hold the per-episode advisory lock of service.projections.refresh: a refresh then waits in its transaction."""
     key = zlib.crc32(uuid.UUID(episode_id).bytes) - (1 << 31)
     with postgres.connect(database) as connection:
         connection.execute("SELECT pg_advisory_lock(%s, %s)", (LOCK_NAMESPACE, key))

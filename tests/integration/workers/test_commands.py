@@ -61,7 +61,7 @@ def test_rebuild_in_parallel_processes_gives_the_same_state(
     with app.app_context(), db.transaction() as session:
         session.execute(delete(EpisodeFlag))
         session.execute(delete(EpisodeState))
-    monkeypatch.setattr("workers.rebuild.CHUNK", 1)  # four chunks shared by two processes on PostgreSQL
+    monkeypatch.setattr("service.projections.rebuild.CHUNK", 1)  # four chunks shared by two processes on PostgreSQL
     result = app.test_cli_runner().invoke(args=["projections", "rebuild", "--processes", "2"])
     assert result.exit_code == 0, result.output
     assert "rebuilt 4 episodes from 16 events" in result.output  # opened, assigned, goal, visit

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.contracts.earnings import evaluate_targets, target_met
+from service.domain.earnings import evaluate_targets, target_met
 
 METRICS = {
     "independent_pct": {"value": 62.5, "n": 8, "ci_low": 30.57, "ci_high": 86.32, "suppressed": False},

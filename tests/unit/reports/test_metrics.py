@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from service.reports.metrics import METRICS, Aggregates, compute_metrics, metric_actual
+from service.domain.metrics import METRICS, Aggregates, compute_metrics, metric_actual
 
 EMPTY_SHARE = {"value": None, "n": 0, "ci_low": None, "ci_high": None, "suppressed": False}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.reports.outcomes import (
+from service.domain.outcomes import (
     ASCOF_2D_DENOMINATOR,
     ASCOF_2D_NUMERATOR,
     CLD_EVENT_OUTCOME,

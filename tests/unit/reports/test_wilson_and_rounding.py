@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from service.reports.metrics import Z_95, proportion, round_2dp, wilson_interval
+from service.domain.metrics import Z_95, proportion, round_2dp, wilson_interval
 
 
 def wilson_by_formula(k: int, n: int) -> tuple[float, float]:

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from workers.projection import FLAG_NAMES, EpisodeState, FlagState
+from service.domain import FLAG_NAMES, EpisodeState, FlagState
 
 from .builder import EpisodeStream, at
 

@@ -4,11 +4,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
-from workers.projection.follow_up import FOLLOW_UP_AFTER, FollowUp
-from workers.projection.goals import GoalState, trailing_run
-from workers.projection.london import london_date, london_midnight
-from workers.projection.serialise import Serialisable
-from workers.projection.visits import Visit
+from service.domain.calendar import london_date, london_midnight
+from service.domain.follow_up import FOLLOW_UP_AFTER, FollowUp
+from service.domain.goals import GoalState, trailing_run
+from service.domain.serialise import Serialisable
+from service.domain.visits import Visit
 
 EARLY_COMPLETION = "early_completion"
 CONCERN = "concern"

@@ -4,8 +4,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from workers.projection.events import FOLLOW_UP_RECORDED, StoredEvent, parse_date
-from workers.projection.serialise import Serialisable
+from service.domain.events import FOLLOW_UP_RECORDED, StoredEvent, parse_date
+from service.domain.serialise import Serialisable
 
 FOLLOW_UP_AFTER = timedelta(days=91)
 FOLLOW_UP_MIN_AGE = 65

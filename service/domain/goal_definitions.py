@@ -5,7 +5,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from workers.projection.events import (
+from service.domain.events import (
     GOAL_REVISED,
     GOAL_SET,
     GOAL_WITHDRAWN,

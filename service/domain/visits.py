@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from workers.projection.events import VISIT_RECORDED, StoredEvent
+from service.domain.events import VISIT_RECORDED, StoredEvent
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from service.database import db
 from service.models import Episode
-from workers.refresh import refresh_episodes
+from service.projections.refresh import refresh_episodes
 
 CHUNK = 250
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workers.projection import EpisodeState, StoredEvent, project_episode
+from service.domain import EpisodeState, StoredEvent, project_episode
 
 from .builder import EpisodeStream
 

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from workers.projection import EpisodeState, StoredEvent, project_episode
+from service.domain import EpisodeState, StoredEvent, project_episode
 
 # Before the planned end (2026-06-12) and the follow-up date (2026-07-30).
 TODAY = date(2026, 5, 20)

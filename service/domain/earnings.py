@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from service.reports.metrics import metric_actual, round_2dp
+from service.domain.metrics import metric_actual, round_2dp
 
 COMPARATORS: tuple[str, ...] = ("ge", "le")
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from workers.projection.goals import GoalState, gas_score, progress_pct
+from service.domain.goals import GoalState, gas_score, progress_pct
 
 from .builder import EpisodeStream
 

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from workers.projection.events import (
+from service.domain.events import (
     EVENT_CORRECTED,
     VISIT_RECORDED,
     StoredEvent,

@@ -4,8 +4,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from workers.projection.corrections import apply_corrections
-from workers.projection.events import (
+from service.domain.corrections import apply_corrections
+from service.domain.events import (
     EPISODE_CLOSED,
     EPISODE_OPENED,
     FLAG_ACKNOWLEDGED,
@@ -15,17 +15,17 @@ from workers.projection.events import (
     parse_date,
     parse_optional_date,
 )
-from workers.projection.flags import Acknowledgement, FlagFacts, FlagState, raise_flags
-from workers.projection.follow_up import FollowUp, read_follow_up
-from workers.projection.goal_definitions import ACTIVE, read_goal_definitions
-from workers.projection.goals import (
+from service.domain.flags import Acknowledgement, FlagFacts, FlagState, raise_flags
+from service.domain.follow_up import FollowUp, read_follow_up
+from service.domain.goal_definitions import ACTIVE, read_goal_definitions
+from service.domain.goals import (
     GoalState,
     evaluate_goal,
     gas_t_score,
     observations_by_goal,
 )
-from workers.projection.serialise import Serialisable
-from workers.projection.visits import read_visits
+from service.domain.serialise import Serialisable
+from service.domain.visits import read_visits
 
 OPEN = "open"
 CLOSED = "closed"

@@ -5,10 +5,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from workers.projection.goal_definitions import GoalDefinition
-from workers.projection.london import london_date
-from workers.projection.serialise import Serialisable
-from workers.projection.visits import Visit
+from service.domain.calendar import london_date
+from service.domain.goal_definitions import GoalDefinition
+from service.domain.serialise import Serialisable
+from service.domain.visits import Visit
 
 # Kiresuk & Sherman's assumed inter-goal correlation for equally weighted goals.
 GAS_RHO = 0.3

@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
+from service.domain import EpisodeState as DerivedEpisode
+from service.domain import project_episode
 from service.episodes.stream import stored_streams
 from service.models import EpisodeFlag, EpisodeState, utcnow
-from workers.projection import EpisodeState as DerivedEpisode
-from workers.projection import project_episode
 
 LOCK_NAMESPACE = 7401
 
