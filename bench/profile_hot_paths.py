@@ -145,7 +145,7 @@ def main() -> int:
             events = bench.generate_rebuild_data(rebuild_url, args.rebuild_episodes, 25)
             from sqlalchemy import select
 
-            from service.clock import today_london
+            from service.domain.calendar import today_london
             from service.models import Episode
             from service.projections.refresh import refresh_episodes
 

@@ -287,8 +287,8 @@ def setup_service_data(sa_url: str, episodes: int, goals: int) -> tuple[Episodes
     from service import create_app
     from service.admin.accounts import create_provider, create_user
     from service.cli.db import upgrade_database
-    from service.clock import today_london
     from service.database import db
+    from service.domain.calendar import today_london
     from service.episodes.commands import open_episode, set_goal
     from service.projections.refresh import refresh_episodes
 

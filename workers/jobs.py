@@ -11,8 +11,8 @@ from flask import Flask, current_app, has_app_context
 from rq import get_current_job
 from sqlalchemy import or_, select
 
-from service.clock import today_london
 from service.database import db
+from service.domain.calendar import today_london
 from service.models import Episode, EpisodeState
 from service.observability.request_ids import current_request_id
 from service.projections.lag import lagging_episodes_statement

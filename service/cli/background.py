@@ -11,8 +11,8 @@ from rq import SimpleWorker
 from rq.serializers import JSONSerializer
 from sqlalchemy import func, select
 
-from service.clock import today_london
 from service.database import db
+from service.domain.calendar import today_london
 from service.models import Episode
 from service.projections.rebuild import default_processes, rebuild_all
 from service.queue import get_queue

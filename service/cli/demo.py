@@ -9,11 +9,11 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from service.admin.accounts import AccountError
-from service.clock import today_london
 from service.database import db
 from service.demo.catalogue import ACCOUNTS, DEMO_PASSWORD, PROVIDERS
 from service.demo.cohort import build_cohort
 from service.demo.loader import DemoAccounts, demo_data_present, load_cohort, provider_counts
+from service.domain.calendar import today_london
 
 demo_cli = AppGroup("demo", help="Synthetic demo data (never in production).")
 

@@ -7,12 +7,11 @@ import random
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from service.demo.catalogue import CONCERN_NOTES, VISIT_NOTES, ProviderProfile
 from service.demo.plans import GoalPlan, VisitPlan
+from service.domain.calendar import LONDON
 
-LONDON = ZoneInfo("Europe/London")
 OBSERVATION_CHANCE = 0.35
 
 

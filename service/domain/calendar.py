@@ -1,9 +1,14 @@
-"""Calendar days in Europe/London, the time zone every date in the service refers to."""
+"""The service's calendar: every date is a Europe/London calendar day, as councils count them."""
 
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
+
+
+def today_london() -> date:
+    """Today's date in Europe/London."""
+    return datetime.now(LONDON).date()
 
 
 def london_date(moment: datetime) -> date:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.clock import today_london
+from service.domain.calendar import today_london
 from service.domain.errors import Conflict, Invalid, NotFound
 from service.domain.goal_definitions import ACTIVE
 from service.episodes.stream import locked_head

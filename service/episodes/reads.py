@@ -9,9 +9,9 @@ from flask import current_app
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from service.clock import today_london
 from service.domain import EpisodeState as DerivedEpisode
 from service.domain import project_episode
+from service.domain.calendar import today_london
 from service.domain.errors import NotFound
 from service.episodes.stream import can_see, stored_streams
 from service.events.store import envelope_of

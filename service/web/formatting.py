@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Flask
 
+from service.domain.calendar import LONDON
 from service.web.labels import COMPARATOR_LABELS, FLAG_LABELS, FOLLOW_UP_LABELS, METRIC_LABELS, OUTCOME_LABELS
 
-LONDON = ZoneInfo("Europe/London")
 NONE_SHOWN = "–"
 
 

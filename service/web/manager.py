@@ -8,8 +8,8 @@ from collections.abc import Callable
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from service.clock import today_london
 from service.database import db
+from service.domain.calendar import today_london
 from service.domain.errors import DomainError
 from service.episodes import commands
 from service.episodes.reads import list_episodes

@@ -7,8 +7,8 @@ import uuid
 from flask import abort, current_app, request
 from wtforms import Form
 
-from service.clock import today_london
 from service.database import db
+from service.domain.calendar import today_london
 from service.domain.errors import DomainError
 from service.models import User
 from service.reports import queries
