@@ -77,9 +77,6 @@ ACCOUNTS: tuple[tuple[str, str, str | None], ...] = (
     *((worker, "worker", profile.key) for profile in PROVIDERS for worker in profile.workers),
 )
 
-EARLY_CESSATION = ("early_cessation_nhs_funded_or_deceased", "early_cessation_other",
-                   "early_cessation_to_long_term_support")
-LONG_TERM = ("long_term_support", "early_cessation_to_long_term_support")
 
 # Goals in people's own words, by DOMAIN.md goal domain.
 GOALS: dict[str, tuple[str, ...]] = {

@@ -6,9 +6,7 @@ import random
 from datetime import date, timedelta
 
 from service.demo.catalogue import (
-    EARLY_CESSATION,
     GOALS,
-    LONG_TERM,
     OTHER_FOLLOW_UP,
     PROVIDERS,
     WORKERS_PER_PROVIDER,
@@ -16,9 +14,10 @@ from service.demo.catalogue import (
 )
 from service.demo.plans import ClosurePlan, EpisodePlan, FollowUpPlan, GoalPlan
 from service.demo.visits import VisitCourse, plan_visits
+from service.domain.follow_up import FOLLOW_UP_AFTER, HOSPITAL_DISCHARGE, is_follow_up_eligible
+from service.domain.outcomes import EARLY_CESSATION, NEEDS_END_PACKAGE
 
 PLANNED_DAYS = 42
-FOLLOW_UP_DAYS = 91
 HOSPITAL_SHARE = 0.7
 # Shares of each provider's episodes that are still running, and open past their planned end.
 CURRENT_SHARE = 0.13
@@ -80,7 +79,7 @@ def plan_closure(rng: random.Random, outcome: str, ended_on: date, start_need: f
                  profile: ProviderProfile) -> ClosurePlan:
     """The closure, with an end need consistent with the outcome (a package only when long-term support follows)."""
     end_need = 0.0
-    if outcome in LONG_TERM:
+    if outcome in NEEDS_END_PACKAGE:
         end_need = max(1.0, round(start_need * rng.uniform(*profile.end_need_share) * 2) / 2)
     return ClosurePlan(ended_on=ended_on, end_need_hours_per_week=end_need, outcome=outcome)
 
@@ -88,8 +87,10 @@ def plan_closure(rng: random.Random, outcome: str, ended_on: date, start_need: f
 def plan_follow_up(rng: random.Random, profile: ProviderProfile, discharged_on: date | None, age: int,
                    today: date) -> FollowUpPlan | None:
     """Most eligible people whose 91 days have passed are followed up; most are at home."""
-    due_on = discharged_on + timedelta(days=FOLLOW_UP_DAYS) if discharged_on else None
-    if due_on is None or age < 65 or due_on > today or rng.random() > FOLLOW_UP_RECORDED_SHARE:
+    if discharged_on is None or not is_follow_up_eligible(HOSPITAL_DISCHARGE, age):
+        return None
+    due_on = discharged_on + FOLLOW_UP_AFTER
+    if due_on > today or rng.random() > FOLLOW_UP_RECORDED_SHARE:
         return None
     status = "at_home" if rng.random() < profile.at_home_share else rng.choice(OTHER_FOLLOW_UP)
     return FollowUpPlan(assessed_on=min(today, due_on + timedelta(days=rng.randint(0, 10))), status=status)
@@ -113,8 +114,8 @@ def plan_episode(rng: random.Random, profile: ProviderProfile, person_ref: str, 
     if outcome in EARLY_CESSATION:
         last_day = started_on + timedelta(days=rng.randint(3, 14))
     plateau_share = {CURRENT: profile.plateau_share / 2, OVERDUE: 0.7}.get(stage, profile.plateau_share)
-    plateaus = tuple((outcome is None or outcome in LONG_TERM) and rng.random() < plateau_share for _ in goals)
-    if outcome in LONG_TERM and not any(plateaus):
+    plateaus = tuple((outcome is None or outcome in NEEDS_END_PACKAGE) and rng.random() < plateau_share for _ in goals)
+    if outcome in NEEDS_END_PACKAGE and not any(plateaus):
         plateaus = (True, *plateaus[1:])
     course = VisitCourse(started_on=started_on, planned_days=planned_days, last_day=last_day, plateaus=plateaus,
                          start_need=start_need, with_concern=rng.random() < profile.concern_share,

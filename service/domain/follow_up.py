@@ -21,6 +21,11 @@ class FollowUp(Serialisable):
     assessed_on: date | None
 
 
+def is_follow_up_eligible(referral_source: str, age_at_referral: int) -> bool:
+    """Whether an episode has a 91-day follow-up: hospital discharges of people aged 65 or over."""
+    return referral_source == HOSPITAL_DISCHARGE and age_at_referral >= FOLLOW_UP_MIN_AGE
+
+
 def read_follow_up(
     *,
     referral_source: str,
@@ -29,7 +34,7 @@ def read_follow_up(
     events: Iterable[StoredEvent],
 ) -> FollowUp | None:
     """Return the episode's follow-up, or None when the episode is not eligible for one."""
-    if referral_source != HOSPITAL_DISCHARGE or age_at_referral < FOLLOW_UP_MIN_AGE or hospital_discharge_on is None:
+    if not is_follow_up_eligible(referral_source, age_at_referral) or hospital_discharge_on is None:
         return None
     follow_up = FollowUp(due_on=hospital_discharge_on + FOLLOW_UP_AFTER, status=None, assessed_on=None)
     for event in events:

@@ -127,6 +127,16 @@ def proportion(successes: int, n: int, *, suppression_min_n: int | None = None) 
     )
 
 
+def is_independent(end_need_hours_per_week: float | None) -> bool:
+    """A Done episode ends independent when no ongoing care is needed (0 hours a week)."""
+    return end_need_hours_per_week == 0
+
+
+def independent_pct(independent: int, completed: int, *, suppression_min_n: int | None = None) -> Proportion:
+    """The share of Done episodes that ended independent, in percent with its Wilson interval."""
+    return proportion(independent, completed, suppression_min_n=suppression_min_n)
+
+
 def compute_metrics(
     aggregates: Aggregates,
     *,
@@ -155,7 +165,7 @@ def compute_metrics(
         "mean_end_need_hours": round_2dp(mean(a.end_need_sum, done)),
         "mean_need_reduction_hours": round_2dp(mean(reduction_sum, done)),
         "need_reduction_pct": round_2dp(100 * reduction_sum / a.start_need_sum) if a.start_need_sum else None,
-        "independent_pct": share(a.independent, done),
+        "independent_pct": independent_pct(a.independent, done, suppression_min_n=suppression_min_n).as_dict(),
         "mean_ongoing_cost_per_week_gbp": round_2dp(mean(a.end_need_sum * rate, done)),
         "value_per_person_gbp": round_2dp(mean(reduction_sum * rate * weeks, done)),
         "total_value_gbp": round_2dp(reduction_sum * rate * weeks),

@@ -51,10 +51,18 @@ ASCOF_2D_NUMERATOR: frozenset[str] = frozenset(
         "no_services_no_identified_needs",
     }
 )
-ASCOF_2D_DENOMINATOR: frozenset[str] = ASCOF_2D_NUMERATOR | {
-    "early_cessation_to_long_term_support",
-    "long_term_support",
-}
+# Outcomes whose sequel is a long-term package: closure needs end need above 0.
+NEEDS_END_PACKAGE: frozenset[str] = frozenset({"long_term_support", "early_cessation_to_long_term_support"})
+# Outcomes with no services afterwards: closure needs end need of exactly 0.
+NO_SERVICES: frozenset[str] = frozenset(
+    {
+        "no_services_self_funding",
+        "no_services_declined",
+        "no_services_universal_signposted",
+        "no_services_no_identified_needs",
+    }
+)
+ASCOF_2D_DENOMINATOR: frozenset[str] = ASCOF_2D_NUMERATOR | NEEDS_END_PACKAGE
 
 CLD_SERVICE_TYPE = "Short Term Support: ST-Max"
 CLD_SERVICE_COMPONENT = "Reablement"

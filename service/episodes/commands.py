@@ -11,16 +11,15 @@ from sqlalchemy.orm import Session
 
 from service.domain.calendar import today_london
 from service.domain.errors import Conflict, Invalid, NotFound
+from service.domain.follow_up import is_follow_up_eligible
 from service.domain.goal_definitions import ACTIVE
+from service.domain.outcomes import NEEDS_END_PACKAGE, NO_SERVICES
 from service.episodes.stream import locked_head
 from service.episodes.writer import EpisodeWriter, check_if_match
 from service.events.store import NewEvent, start_stream
 from service.models import Episode, EpisodeWorker, Provider, User, utcnow
 
 DEFAULT_PLANNED_DAYS = 42
-NEEDS_END_PACKAGE = {"long_term_support", "early_cessation_to_long_term_support"}
-NO_SERVICES = {"no_services_self_funding", "no_services_declined", "no_services_universal_signposted",
-               "no_services_no_identified_needs"}
 
 
 def iso_value(value: Any) -> Any:
@@ -197,7 +196,7 @@ def record_follow_up(session: Session, user: User, episode_id: uuid.UUID, body: 
     """Record the 91-day follow-up of an eligible episode (once; fix mistakes with a correction)."""
     writer = writer_for(session, user, episode_id, if_match)
     facts = writer.facts
-    if facts.referral_source != "hospital_discharge" or facts.age_at_referral < 65:
+    if not is_follow_up_eligible(facts.referral_source, facts.age_at_referral):
         raise Conflict("Only hospital discharges of people aged 65+ have a 91-day follow-up.")
     if facts.follow_up_recorded:
         raise Conflict("A follow-up is already recorded; correct it instead.")

@@ -8,7 +8,8 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from service.domain import FLAG_NAMES
-from service.domain.vocabulary import FOLLOW_UP_STATUSES, GOAL_DOMAINS, OUTCOMES, REFERRAL_SOURCES
+from service.domain.outcomes import OUTCOMES
+from service.domain.vocabulary import FOLLOW_UP_STATUSES, GOAL_DOMAINS, REFERRAL_SOURCES
 from service.schemas import PaginationArgs, StrictSchema, page_schema
 
 LEVEL = validate.Range(min=0, max=5)

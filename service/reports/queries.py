@@ -65,6 +65,7 @@ def _closure_columns(closures: Subquery, postgres: bool) -> list[Any]:
         func.sum(c.stay).filter(done).label("length_of_stay_sum"),
         func.sum(c.start_need).filter(done).label("start_need_sum"),
         func.sum(c.end_need).filter(done).label("end_need_sum"),
+        # SQL form of service.domain.metrics.is_independent.
         func.count().filter(and_(done, c.end_need == 0)).label("independent"),
         func.count().filter(c.in_numerator).label("ascof_2d_numerator"),
         func.count().filter(c.in_denominator).label("ascof_2d_denominator"),

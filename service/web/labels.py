@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from service.domain.vocabulary import FOLLOW_UP_STATUSES, OUTCOMES
+from service.domain.outcomes import OUTCOMES
+from service.domain.vocabulary import FOLLOW_UP_STATUSES
 
 FLAG_LABELS: dict[str, str] = {
     "early_completion": "Early completion (frees a place)",

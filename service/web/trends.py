@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.domain.metrics import round_2dp
+from service.domain.metrics import independent_pct, is_independent, round_2dp
 from service.domain.outcomes import EARLY_CESSATION
 from service.models import EpisodeState
 from service.reports.service import Period
@@ -54,9 +54,9 @@ def monthly_trend(session: Session, provider_id: uuid.UUID | None, period: Perio
     trend = []
     for month, rows in buckets.items():
         stays = [stay for stay, _ in rows if stay is not None]
-        independent = sum(1 for _, end_need in rows if end_need == 0)
+        independent = sum(1 for _, end_need in rows if is_independent(end_need))
         trend.append(MonthTrend(
             month=month, completions=len(rows),
             mean_length_of_stay_days=round_2dp(sum(stays) / len(stays)) if stays else None,
-            independent_pct=round_2dp(100 * independent / len(rows)) if rows else None))
+            independent_pct=independent_pct(independent, len(rows)).value))
     return trend
