@@ -69,7 +69,7 @@ def _acknowledged(flag: FlagState, acknowledgements: Sequence[Acknowledgement]) 
     return replace(flag, acknowledged=seen)
 
 
-def _early_completion(facts: FlagFacts) -> FlagState | None:
+def early_completion(facts: FlagFacts) -> FlagState | None:
     """Every active goal achieved while the latest visit is before the planned end."""
     goals = facts.active_goals
     if (
@@ -91,7 +91,7 @@ def _early_completion(facts: FlagFacts) -> FlagState | None:
     )
 
 
-def _concern(facts: FlagFacts) -> FlagState | None:
+def concern(facts: FlagFacts) -> FlagState | None:
     """A visit arrived with concerns after the latest concern acknowledgement."""
     acknowledged_up_to = max(
         (ack.sequence for ack in facts.acknowledgements if ack.flag == CONCERN),
@@ -108,7 +108,7 @@ def _concern(facts: FlagFacts) -> FlagState | None:
     return _flag(CONCERN, visits[0].occurred_at, f"Concerns reported: {', '.join(codes)}")
 
 
-def _stalled(facts: FlagFacts) -> FlagState | None:
+def stalled(facts: FlagFacts) -> FlagState | None:
     """An unmet active goal whose latest level is no better than two observations before."""
     if not facts.is_open:
         return None
@@ -128,7 +128,7 @@ def _stalled(facts: FlagFacts) -> FlagState | None:
     )
 
 
-def _overdue(facts: FlagFacts) -> FlagState | None:
+def overdue(facts: FlagFacts) -> FlagState | None:
     """The episode is still open after its planned end date."""
     if not facts.is_open or facts.today <= facts.planned_end_on:
         return None
@@ -139,7 +139,7 @@ def _overdue(facts: FlagFacts) -> FlagState | None:
     )
 
 
-def _follow_up_due(facts: FlagFacts) -> FlagState | None:
+def follow_up_due(facts: FlagFacts) -> FlagState | None:
     """An eligible episode reached its follow-up date with no follow-up recorded."""
     follow_up = facts.follow_up
     if follow_up is None or follow_up.assessed_on is not None or facts.today < follow_up.due_on:
@@ -162,9 +162,9 @@ def _flag(name: str, raised_at: datetime, detail: str) -> FlagState:
 
 
 _RULES: tuple[Callable[[FlagFacts], FlagState | None], ...] = (
-    _early_completion,
-    _concern,
-    _stalled,
-    _overdue,
-    _follow_up_due,
+    early_completion,
+    concern,
+    stalled,
+    overdue,
+    follow_up_due,
 )

@@ -66,6 +66,11 @@ def trailing_run(observations: Sequence[Observation], target_level: int) -> list
     return list(observations[start:])
 
 
+def is_achieved(observations: Sequence[Observation], target_level: int, *, confirmations: int) -> bool:
+    """A goal is achieved when its latest `confirmations` observations are all at or above target."""
+    return len(trailing_run(observations, target_level)) >= confirmations
+
+
 def evaluate_goal(
     definition: GoalDefinition,
     observations: Sequence[Observation],
@@ -76,7 +81,7 @@ def evaluate_goal(
     baseline, target = definition.baseline_level, definition.target_level
     current = observations[-1].level if observations else baseline
     run = trailing_run(observations, target)
-    achieved = len(run) >= confirmations
+    achieved = is_achieved(observations, target, confirmations=confirmations)
     return GoalState(
         id=definition.id,
         domain=definition.domain,
