@@ -341,8 +341,9 @@ def generate_rebuild_data(sa_url: str, episodes: int, visits: int) -> int:
     from service.admin.accounts import create_provider, create_user
     from service.cli.db import upgrade_database
     from service.database import db
+    from service.domain.checks import check_closure
     from service.domain.events import VISIT_RECORDED
-    from service.episodes.commands import check_closure, open_episode
+    from service.episodes.commands import open_episode
     from service.episodes.writer import EpisodeWriter
     from service.events import store
     from service.models import Event, User

@@ -8,8 +8,7 @@ from flask import Flask
 
 from service.config import check_production_safety, load_settings
 from service.database import db
-from service.domain.errors import register_domain_error_handler
-from service.errors import ServiceApi, register_unexpected_error_handler
+from service.errors import ServiceApi, register_domain_error_handler, register_unexpected_error_handler
 from service.observability import init_observability
 from service.security import register_security_headers
 

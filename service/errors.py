@@ -1,8 +1,9 @@
-"""One error body for every error: {"code", "status", "message", "errors"}."""
+"""One error body for every error ({"code", "status", "message", "errors"}), and domain errors mapped to HTTP."""
 
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any, NoReturn
 
 from flask import Flask
@@ -12,6 +13,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from service.docs.contract import ContractSpec
+from service.domain import errors as domain
 
 log = logging.getLogger(__name__)
 
@@ -96,3 +98,43 @@ def abort(code: int, message: str, errors: dict[str, Any] | None = None) -> NoRe
     """Stop the request with the standard error body."""
     smorest_abort(code, message=message, errors=errors or {})
     raise AssertionError("unreachable")
+
+
+# The one mapping from a kind of domain refusal to its HTTP status (a subclass takes its kind's).
+HTTP_STATUS: dict[type[domain.DomainError], int] = {
+    domain.Invalid: 422,
+    domain.NotFound: 404,
+    domain.Forbidden: 403,
+    domain.Conflict: 409,
+    domain.StaleVersion: 412,
+    domain.Unauthenticated: 401,
+    domain.TooManySignIns: 429,
+}
+
+
+def http_status(error: domain.DomainError) -> int:
+    """The HTTP status a domain error answers with (422 for a refusal of no particular kind)."""
+    for kind in type(error).__mro__:
+        if kind in HTTP_STATUS:
+            return HTTP_STATUS[kind]
+    return 422
+
+
+def status_phrase(code: int) -> str:
+    """The HTTP reason phrase of a status code ("Not Found")."""
+    return HTTPStatus(code).phrase
+
+
+def domain_error_response(error: domain.DomainError) -> tuple[dict[str, Any], int]:
+    """The standard error body and HTTP status of a domain refusal."""
+    code = http_status(error)
+    body = error_body(code, status_phrase(code), error.message, error.errors)
+    return body, code
+
+
+def register_domain_error_handler(app: Flask) -> None:
+    """Answer every DomainError a view lets through with its status and the standard body."""
+
+    @app.errorhandler(domain.DomainError)
+    def _domain_error(error: domain.DomainError) -> tuple[dict[str, Any], int]:
+        return domain_error_response(error)

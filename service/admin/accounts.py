@@ -11,32 +11,23 @@ from sqlalchemy.orm import Session
 
 from service.auth.passwords import hash_password
 from service.auth.sessions import DEACTIVATED, PASSWORD_CHANGED, end_sessions_of
+from service.domain.errors import AlreadyExists, Invalid
 from service.models import ROLES, Provider, User
 
 PROVIDER_ROLES = ("worker", "manager")
-
-
-class AccountError(ValueError):
-    """A user or provider that cannot be created; `field` names the culprit."""
-
-    def __init__(self, field: str, message: str, status: int = 422) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
-        self.status = status
 
 
 def check_password_rule(password: str) -> None:
     """Passwords have at least PASSWORD_MIN_LENGTH (12) characters."""
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
-        raise AccountError("password", f"Must be at least {minimum} characters.")
+        raise Invalid(f"Must be at least {minimum} characters.", "password")
 
 
 def create_provider(session: Session, name: str, kind: str) -> Provider:
     """Add a provider; names are unique."""
     if session.execute(select(Provider).where(Provider.name == name)).scalar_one_or_none():
-        raise AccountError("name", "A provider with this name already exists.", 409)
+        raise AlreadyExists("A provider with this name already exists.", "name")
     provider = Provider(id=uuid.uuid4(), name=name, kind=kind)
     session.add(provider)
     session.flush()
@@ -47,16 +38,16 @@ def create_user(session: Session, username: str, password: str, role: str,
                 provider_id: uuid.UUID | None) -> User:
     """Add a user after checking role, provider and password rules."""
     if role not in ROLES:
-        raise AccountError("role", f"Must be one of: {', '.join(ROLES)}.")
+        raise Invalid(f"Must be one of: {', '.join(ROLES)}.", "role")
     check_password_rule(password)
     if role in PROVIDER_ROLES and provider_id is None:
-        raise AccountError("provider_id", f"A {role} must belong to a provider.")
+        raise Invalid(f"A {role} must belong to a provider.", "provider_id")
     if role not in PROVIDER_ROLES and provider_id is not None:
-        raise AccountError("provider_id", f"A {role} sees every provider and is not tied to one.")
+        raise Invalid(f"A {role} sees every provider and is not tied to one.", "provider_id")
     if provider_id is not None and session.get(Provider, provider_id) is None:
-        raise AccountError("provider_id", "No such provider.")
+        raise Invalid("No such provider.", "provider_id")
     if session.execute(select(User).where(User.username == username)).scalar_one_or_none():
-        raise AccountError("username", "This username is taken.", 409)
+        raise AlreadyExists("This username is taken.", "username")
     user = User(id=uuid.uuid4(), username=username, password_hash=hash_password(password),
                 role=role, provider_id=provider_id)
     session.add(user)

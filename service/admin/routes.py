@@ -10,7 +10,6 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from service.admin.accounts import (
-    AccountError,
     create_provider,
     create_user,
     deactivate_user,
@@ -22,18 +21,12 @@ from service.admin.schemas import ProviderCreate, ProviderOut, SessionOut, UserC
 from service.auth.access import BEARER, current_session_id, current_user, require_roles
 from service.auth.sessions import REVOKED, end_session, live_sessions
 from service.database import db
-from service.domain_errors import NotFound
-from service.errors import abort
+from service.domain.errors import Conflict, NotFound
 from service.models import Provider, SignInSession, User
 from service.pagination import paginate
 from service.schemas import PaginationArgs, page_body, page_schema
 
 blp = Blueprint("admin", __name__, url_prefix="/api/v1", description="Providers and users.")
-
-
-def _refuse(error: AccountError) -> None:
-    """Turn an AccountError into the standard error response."""
-    abort(error.status, error.message, {error.field: [error.message]})
 
 
 @blp.route("/providers")
@@ -56,10 +49,7 @@ class ProvidersView(MethodView):
     @blp.response(201, ProviderOut)
     def post(self, body: dict[str, Any]) -> Provider:
         """Add a provider (admin)."""
-        try:
-            provider = create_provider(db.session, body["name"], body["kind"])
-        except AccountError as error:
-            _refuse(error)
+        provider = create_provider(db.session, body["name"], body["kind"])
         db.session.commit()
         return provider
 
@@ -83,10 +73,7 @@ class UsersView(MethodView):
     @blp.response(201, UserOut)
     def post(self, body: dict[str, Any]) -> User:
         """Add a user (admin). Workers and managers need a provider; passwords 12+ characters."""
-        try:
-            user = create_user(db.session, body["username"], body["password"], body["role"], body["provider_id"])
-        except AccountError as error:
-            _refuse(error)
+        user = create_user(db.session, body["username"], body["password"], body["role"], body["provider_id"])
         db.session.commit()
         return user
 
@@ -121,12 +108,9 @@ class UserView(MethodView):
         """
         user = _user_or_404(user_id)
         if body.get("active") is False and user.id == current_user().id:
-            abort(409, "You cannot deactivate yourself.", {"active": ["You cannot deactivate yourself."]})
-        try:
-            if "password" in body:
-                set_password(db.session, user, body["password"])
-        except AccountError as error:
-            _refuse(error)
+            raise Conflict("You cannot deactivate yourself.", "active")
+        if "password" in body:
+            set_password(db.session, user, body["password"])
         if body.get("active") is False:
             deactivate_user(db.session, user)
         elif body.get("active") is True:

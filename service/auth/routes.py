@@ -7,30 +7,24 @@ from typing import Any
 from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from service.auth.access import BEARER, bearer_token, current_session_id, require_roles
-from service.auth.passwords import verify_password
 from service.auth.schemas import RefreshRequest, TokenRequest, TokenResponse
 from service.auth.sessions import (
     SIGNED_OUT,
     DeviceTokens,
     SessionPolicy,
-    check_may_sign_in,
     end_session_by_id,
     open_device_session,
     refresh_device_session,
     revoke_legacy_token,
 )
-from service.auth.tokens import recent_failures, record_failure
+from service.auth.sign_in import authenticate
 from service.database import db
-from service.errors import abort
 from service.events.hashing import format_instant
-from service.models import User, utcnow
+from service.models import utcnow
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Sign in, refresh and sign out.")
-
-BAD_CREDENTIALS = "The username or password is not right."
 
 
 def token_body(tokens: DeviceTokens) -> dict[str, Any]:
@@ -59,17 +53,8 @@ class TokenView(MethodView):
     def post(self, credentials: dict[str, Any]) -> dict[str, Any]:
         """Sign in: start a device session with an access token and a refresh token."""
         config = current_app.config
-        username = credentials["username"]
-        window = config["LOGIN_FAILURE_WINDOW_SECONDS"]
         session = db.session
-        if recent_failures(session, username, window) >= config["LOGIN_MAX_FAILURES"]:
-            abort(429, "Too many failed sign-ins for this username; wait 15 minutes.")
-        user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
-        if not verify_password(user.password_hash if user else None, credentials["password"]) or user is None:
-            record_failure(session, username, window)
-            session.commit()
-            abort(401, BAD_CREDENTIALS)
-        check_may_sign_in(user)
+        user = authenticate(session, config, credentials["username"], credentials["password"])
         tokens = open_device_session(session, user, request.user_agent.string, SessionPolicy.from_settings(config))
         session.commit()
         return token_body(tokens)

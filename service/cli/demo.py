@@ -8,12 +8,12 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from service.admin.accounts import AccountError
 from service.database import db
 from service.demo.catalogue import ACCOUNTS, DEMO_PASSWORD, PROVIDERS
 from service.demo.cohort import build_cohort
 from service.demo.loader import DemoAccounts, demo_data_present, load_cohort, provider_counts
 from service.domain.calendar import today_london
+from service.domain.errors import DomainError
 
 demo_cli = AppGroup("demo", help="Synthetic demo data (never in production).")
 
@@ -38,7 +38,7 @@ def seed_command(if_empty: bool, episodes: int, seed: int) -> None:
     plans = build_cohort(episodes, seed, today)
     try:
         accounts = load_cohort(plans, DEMO_PASSWORD, today)
-    except AccountError as error:
+    except DomainError as error:
         raise click.ClickException(f"demo data cannot be loaded ({error.field}: {error.message}); "
                                    "use an empty database or --if-empty.") from error
     echo_summary(accounts, time.perf_counter() - started, seed)

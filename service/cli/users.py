@@ -8,8 +8,9 @@ import uuid
 import click
 from flask.cli import AppGroup
 
-from service.admin.accounts import AccountError, create_user
+from service.admin.accounts import create_user
 from service.database import db
+from service.domain.errors import DomainError
 from service.models import ROLES
 
 users_cli = AppGroup("users", help="User accounts.")
@@ -26,7 +27,7 @@ def create_command(username: str, role: str, provider_id: uuid.UUID | None, pass
     with db.transaction() as session:
         try:
             user = create_user(session, username, password, role, provider_id)
-        except AccountError as error:
+        except DomainError as error:
             raise click.ClickException(f"{error.field}: {error.message}") from error
         user_id = user.id
     click.echo(str(user_id))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, NoReturn
+from typing import Any
 
 from flask import current_app
 from flask.views import MethodView
@@ -11,9 +11,8 @@ from flask_smorest import Blueprint
 
 from service.auth.access import BEARER, require_roles
 from service.contracts.schemas import ContractCreate, ContractOut, ContractPage, ContractReportArgs, ContractReportOut
-from service.contracts.service import ContractError, contract_report, create_contract, get_contract, list_contracts
+from service.contracts.service import contract_report, create_contract, get_contract, list_contracts
 from service.database import db
-from service.errors import abort
 from service.models import Contract
 from service.reports.routes import viewer
 from service.reports.service import default_pricing
@@ -22,11 +21,6 @@ from service.schemas import PaginationArgs, page_body
 blp = Blueprint("contracts", __name__, url_prefix="/api/v1", description="Outcomes-based contracts.")
 
 ROLES = ("commissioner", "admin")
-
-
-def _refuse(error: ContractError) -> NoReturn:
-    """Turn a ContractError into the standard error response."""
-    abort(error.status, error.message, error.errors)
 
 
 @blp.route("/contracts")
@@ -48,10 +42,7 @@ class ContractsView(MethodView):
     @blp.response(201, ContractOut)
     def post(self, body: dict[str, Any]) -> Contract:
         """Add a contract: provider, period, optional pricing, outcome pot and targets whose weights sum to 1."""
-        try:
-            contract = create_contract(db.session, body)
-        except ContractError as error:
-            _refuse(error)
+        contract = create_contract(db.session, body)
         db.session.commit()
         return contract
 
@@ -65,10 +56,7 @@ class ContractView(MethodView):
     @blp.response(200, ContractOut)
     def get(self, contract_id: uuid.UUID) -> Contract:
         """A contract (404 when unknown)."""
-        try:
-            return get_contract(db.session, contract_id)
-        except ContractError as error:
-            _refuse(error)
+        return get_contract(db.session, contract_id)
 
 
 @blp.route("/contracts/<uuid:contract_id>/report")
@@ -81,8 +69,5 @@ class ContractReportView(MethodView):
     @blp.response(200, ContractReportOut)
     def get(self, args: dict[str, Any], contract_id: uuid.UUID) -> dict[str, Any]:
         """Metrics at the contract's pricing over the period (default: the contract's), targets and earnings."""
-        try:
-            return contract_report(db.session, viewer(), contract_id, args["from_"], args["to"],
-                                   default_pricing(current_app.config), current_app.config["SUPPRESSION_MIN_N"])
-        except ContractError as error:
-            _refuse(error)
+        return contract_report(db.session, viewer(), contract_id, args["from_"], args["to"],
+                               default_pricing(current_app.config), current_app.config["SUPPRESSION_MIN_N"])

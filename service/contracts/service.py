@@ -10,26 +10,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.domain.earnings import evaluate_targets
+from service.domain.errors import Invalid, NoSuchContract
 from service.models import Contract, Provider
 from service.reports.service import Period, Pricing, Viewer, provider_metrics, suppression_for
 
 TARGET_FIELDS = ("metric", "comparator", "value", "weight")
 
 
-class ContractError(ValueError):
-    """A contract request that cannot be honoured; `errors` names the fields, `status` the HTTP code."""
-
-    def __init__(self, status: int, message: str, errors: dict[str, list[str]] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.errors = errors or {}
-
-
 def create_contract(session: Session, body: dict[str, Any]) -> Contract:
     """Add a contract from a validated body; the provider must exist."""
     if session.get(Provider, body["provider_id"]) is None:
-        raise ContractError(422, "No such provider.", {"provider_id": ["No such provider."]})
+        raise Invalid("No such provider.", "provider_id")
     contract = Contract(
         id=uuid.uuid4(),
         provider_id=body["provider_id"],
@@ -55,10 +46,10 @@ def list_contracts(session: Session, page: int, page_size: int) -> tuple[list[Co
 
 
 def get_contract(session: Session, contract_id: uuid.UUID) -> Contract:
-    """The contract with this id; ContractError 404 when there is none."""
+    """The contract with this id; NoSuchContract when there is none."""
     contract = session.get(Contract, contract_id)
     if contract is None:
-        raise ContractError(404, "No such contract.")
+        raise NoSuchContract("No such contract.")
     return contract
 
 
@@ -71,11 +62,11 @@ def contract_pricing(contract: Contract, default: Pricing) -> Pricing:
 
 
 def report_period(contract: Contract, start: date | None, end: date | None) -> Period:
-    """The requested period, each end defaulting to the contract's; ContractError 422 if from > to."""
+    """The requested period, each end defaulting to the contract's; Invalid if from > to."""
     period = Period(start=start or contract.starts_on, end=end or contract.ends_on)
     if period.start > period.end:
-        raise ContractError(422, "The period ends before it starts.",
-                            {"from": ["Must be on or before `to`."], "to": ["Must be on or after `from`."]})
+        raise Invalid("The period ends before it starts.",
+                      errors={"from": ["Must be on or before `to`."], "to": ["Must be on or after `from`."]})
     return period
 
 

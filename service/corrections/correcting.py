@@ -11,12 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.corrections.schemas import REPLACEMENT_SCHEMAS
-from service.domain.errors import Forbidden, Invalid, NotFound
-from service.episodes.commands import check_closure, check_follow_up, check_levels, check_opening, iso_value
+from service.domain.checks import check_closure, check_follow_up, check_levels, check_opening, check_visit
+from service.domain.errors import Forbidden, Invalid, NoSuchEvent
+from service.episodes.commands import iso_value
 from service.episodes.stream import can_see, locked_head
 from service.episodes.writer import EpisodeWriter, check_if_match
 from service.models import Event, User, utcnow
-from service.visits.recording import check_visit, visit_data
+from service.visits.recording import visit_data
 
 WORKER_WINDOW = timedelta(hours=24)
 
@@ -67,10 +68,10 @@ def correct_event(session: Session, user: User, event_id: uuid.UUID, body: dict[
     """Append an EventCorrected for `event_id` (412 if If-Match names an older version); the original stays."""
     event = session.execute(select(Event).where(Event.id == event_id)).scalar_one_or_none()
     if event is None:
-        raise NotFound("No such event.", "event_id")
+        raise NoSuchEvent("No such event.", "event_id")
     head = locked_head(session, event.episode_id, user, "event_id")
     if not can_see(user, head.provider_id):
-        raise NotFound("No such event.", "event_id")
+        raise NoSuchEvent("No such event.", "event_id")
     _check_permission(user, event)
     check_if_match(head, if_match)
     if event.type == "EventCorrected":

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.domain.calendar import today_london
-from service.domain.errors import Conflict, Invalid, NotFound
+from service.domain.checks import check_closure, check_follow_up, check_levels, check_opening
+from service.domain.errors import (
+    EpisodeClosed,
+    FlagNotRaised,
+    FollowUpRecorded,
+    GoalWithdrawn,
+    Invalid,
+    NoFollowUp,
+    NoSuchGoal,
+    NotAssigned,
+)
 from service.domain.follow_up import is_follow_up_eligible
 from service.domain.goal_definitions import ACTIVE
-from service.domain.outcomes import NEEDS_END_PACKAGE, NO_SERVICES
 from service.episodes.stream import locked_head
 from service.episodes.writer import EpisodeWriter, check_if_match
 from service.events.store import NewEvent, start_stream
@@ -36,16 +44,6 @@ def check_workers(session: Session, provider_id: uuid.UUID, worker_ids: list[uui
     missing = [str(worker) for worker in worker_ids if worker not in found]
     if missing:
         raise Invalid(f"Not a worker of this provider: {', '.join(missing)}.", field)
-
-
-def check_opening(body: dict[str, Any], planned_end_on: date) -> None:
-    """EpisodeOpened's rules (on opening and on correcting it): discharge date, referral <= start < planned end."""
-    if body["referral_source"] == "hospital_discharge" and body.get("hospital_discharge_on") is None:
-        raise Invalid("Required when referral_source is hospital_discharge.", "hospital_discharge_on")
-    if body["started_on"] < body["referred_on"]:
-        raise Invalid("Cannot be before referred_on.", "started_on")
-    if planned_end_on <= body["started_on"]:
-        raise Invalid("Must be after started_on.", "planned_end_on")
 
 
 def open_episode(session: Session, user: User, body: dict[str, Any]) -> Episode:
@@ -99,15 +97,9 @@ def unassign_worker(session: Session, user: User, episode_id: uuid.UUID, worker_
     """Unassign a worker; 404 if not assigned."""
     writer = writer_for(session, user, episode_id, if_match)
     if str(worker_id) not in writer.facts.assigned_now():
-        raise NotFound("This worker is not assigned to the episode.", "worker_id")
+        raise NotAssigned("This worker is not assigned to the episode.", "worker_id")
     writer.append("WorkerUnassigned", {"worker_id": str(worker_id)})
     return writer.head
-
-
-def check_levels(baseline: int, target: int) -> None:
-    """target_level must be above baseline_level."""
-    if target <= baseline:
-        raise Invalid("Must be greater than baseline_level.", "target_level")
 
 
 def set_goal(session: Session, user: User, episode_id: uuid.UUID, body: dict[str, Any],
@@ -115,7 +107,7 @@ def set_goal(session: Session, user: User, episode_id: uuid.UUID, body: dict[str
     """Add a goal to an open episode; returns the new goal's id."""
     writer = writer_for(session, user, episode_id, if_match)
     if not writer.facts.is_open:
-        raise Conflict("The episode is closed.")
+        raise EpisodeClosed("The episode is closed.")
     check_levels(body["baseline_level"], body["target_level"])
     goal_id = str(uuid.uuid4())
     writer.append("GoalSet", {
@@ -129,9 +121,9 @@ def _active_goal(writer: EpisodeWriter, goal_id: uuid.UUID) -> Any:
     """The goal, which must exist (404) and be active (409)."""
     goal = writer.facts.goals.get(str(goal_id))
     if goal is None:
-        raise NotFound("No such goal in this episode.", "goal_id")
+        raise NoSuchGoal("No such goal in this episode.", "goal_id")
     if goal.status != ACTIVE:
-        raise Conflict("The goal has been withdrawn.", "goal_id")
+        raise GoalWithdrawn("The goal has been withdrawn.", "goal_id")
     return goal
 
 
@@ -157,38 +149,17 @@ def withdraw_goal(session: Session, user: User, episode_id: uuid.UUID, goal_id: 
     return writer.head
 
 
-def check_closure(started_on: Any, body: dict[str, Any]) -> None:
-    """DOMAIN.md's closure rules: dates, and end need consistent with the outcome."""
-    if body["ended_on"] < started_on:
-        raise Invalid("Cannot be before started_on.", "ended_on")
-    if body["ended_on"] > today_london():
-        raise Invalid("Cannot be in the future.", "ended_on")
-    end_need = body["end_need_hours_per_week"]
-    if body["outcome"] in NEEDS_END_PACKAGE and end_need <= 0:
-        raise Invalid(f"Must be above 0 for outcome {body['outcome']}.", "end_need_hours_per_week")
-    if body["outcome"] in NO_SERVICES and end_need != 0:
-        raise Invalid(f"Must be 0 for outcome {body['outcome']}.", "end_need_hours_per_week")
-
-
 def close_episode(session: Session, user: User, episode_id: uuid.UUID, body: dict[str, Any],
                   if_match: int | None) -> Episode:
     """Close the episode with its end need and outcome (409 if already closed)."""
     writer = writer_for(session, user, episode_id, if_match)
     if not writer.facts.is_open:
-        raise Conflict("The episode is already closed.")
+        raise EpisodeClosed("The episode is already closed.")
     check_closure(writer.facts.started_on, body)
     writer.append("EpisodeClosed", {"ended_on": iso_value(body["ended_on"]),
                                     "end_need_hours_per_week": float(body["end_need_hours_per_week"]),
                                     "outcome": body["outcome"]})
     return writer.head
-
-
-def check_follow_up(hospital_discharge_on: date | None, body: dict[str, Any]) -> None:
-    """A follow-up (recorded or corrected) cannot be assessed before the discharge it follows."""
-    if hospital_discharge_on and body["assessed_on"] < hospital_discharge_on:
-        raise Invalid("Cannot be before hospital_discharge_on.", "assessed_on")
-    if body["assessed_on"] > today_london():
-        raise Invalid("Cannot be in the future.", "assessed_on")
 
 
 def record_follow_up(session: Session, user: User, episode_id: uuid.UUID, body: dict[str, Any],
@@ -197,9 +168,9 @@ def record_follow_up(session: Session, user: User, episode_id: uuid.UUID, body: 
     writer = writer_for(session, user, episode_id, if_match)
     facts = writer.facts
     if not is_follow_up_eligible(facts.referral_source, facts.age_at_referral):
-        raise Conflict("Only hospital discharges of people aged 65+ have a 91-day follow-up.")
+        raise NoFollowUp("Only hospital discharges of people aged 65+ have a 91-day follow-up.")
     if facts.follow_up_recorded:
-        raise Conflict("A follow-up is already recorded; correct it instead.")
+        raise FollowUpRecorded("A follow-up is already recorded; correct it instead.")
     check_follow_up(facts.hospital_discharge_on, body)
     writer.append("FollowUpRecorded", {"assessed_on": iso_value(body["assessed_on"]), "status": body["status"]})
     return writer.head
@@ -212,7 +183,7 @@ def acknowledge_flag(session: Session, user: User, episode_id: uuid.UUID, flag: 
 
     writer = writer_for(session, user, episode_id, if_match)
     if flag not in raised_flags(session, episode_id):
-        raise Conflict(f"The flag {flag} is not raised on this episode.", "flag")
+        raise FlagNotRaised(f"The flag {flag} is not raised on this episode.", "flag")
     writer.append("FlagAcknowledged", {"flag": flag, "note": note})
     return writer.head
 

@@ -10,12 +10,10 @@ from flask_smorest import Blueprint
 
 from service.auth.access import BEARER, current_user, require_roles
 from service.database import db
-from service.errors import abort
 from service.reports.csv_output import episodes_csv, metrics_csv
 from service.reports.schemas import EffectivenessArgs, EffectivenessOut, ExportArgs, PeriodArgs, ProvidersReportOut
 from service.reports.service import (
     Period,
-    ReportNotVisible,
     Viewer,
     default_pricing,
     effectiveness_report,
@@ -26,7 +24,6 @@ from service.reports.service import (
 blp = Blueprint("effectiveness_reports", __name__, url_prefix="/api/v1",
                 description="Effectiveness reports and the CLD episode export.")
 
-NOT_VISIBLE = "No such provider."
 
 
 def viewer() -> Viewer:
@@ -64,12 +61,8 @@ class EffectivenessView(MethodView):
                                                      "or ?format=csv")
     def get(self, args: dict[str, Any]) -> dict[str, Any] | Response:
         """Every DOMAIN.md metric over the period (managers: own provider; commissioners: suppressed)."""
-        try:
-            body = effectiveness_report(db.session, viewer(), period_of(args), args["provider_id"],
-                                        default_pricing(current_app.config),
-                                        current_app.config["SUPPRESSION_MIN_N"])
-        except ReportNotVisible:
-            abort(404, NOT_VISIBLE)
+        body = effectiveness_report(db.session, viewer(), period_of(args), args["provider_id"],
+                                    default_pricing(current_app.config), current_app.config["SUPPRESSION_MIN_N"])
         if wants_csv(args["format"]):
             return csv_response(metrics_csv(body["metrics"]), "effectiveness.csv")
         return body
@@ -99,8 +92,5 @@ class EpisodeExportView(MethodView):
     @blp.response(200, description="CSV, one row per episode closed in the period", content_type="text/csv")
     def get(self, args: dict[str, Any]) -> Response:
         """One CSV row per episode whose `ended_on` is in the period (manager: own provider; admin)."""
-        try:
-            episodes = episode_export(db.session, viewer(), period_of(args), args["provider_id"])
-        except ReportNotVisible:
-            abort(404, NOT_VISIBLE)
+        episodes = episode_export(db.session, viewer(), period_of(args), args["provider_id"])
         return csv_response(episodes_csv(episodes), "episodes.csv")

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from service.domain.errors import ReportNotVisible
 from service.domain.metrics import Aggregates, compute_metrics
 from service.domain.outcomes import CLD_SERVICE_COMPONENT, CLD_SERVICE_TYPE, cld_event_outcome
 from service.reports import queries
@@ -17,10 +18,6 @@ from service.reports import queries
 # Roles confined to their own provider; commissioners get suppressed aggregates.
 PROVIDER_ROLES = ("worker", "manager")
 SUPPRESSED_ROLES = ("commissioner",)
-
-
-class ReportNotVisible(LookupError):
-    """The provider asked for does not exist or is not visible to the caller (a 404)."""
 
 
 @dataclass(frozen=True)
@@ -61,10 +58,10 @@ def visible_provider(session: Session, viewer: Viewer, requested: uuid.UUID | No
     """The provider a report covers (None: all); raises ReportNotVisible for unknown or others' providers."""
     if viewer.role in PROVIDER_ROLES:
         if requested is not None and requested != viewer.provider_id:
-            raise ReportNotVisible(requested)
+            raise ReportNotVisible("No such provider.")
         return viewer.provider_id
     if requested is not None and not queries.provider_exists(session, requested):
-        raise ReportNotVisible(requested)
+        raise ReportNotVisible("No such provider.")
     return requested
 
 

@@ -5,17 +5,18 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, TypeVar
 
 import marshmallow as ma
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from service.domain.calendar import london_date
-from service.domain.errors import Conflict, DomainError, Invalid, NotFound
+from service.domain.checks import check_visit
+from service.domain.errors import DomainError, Invalid, NoSuchEpisode, VisitIdConflict
 from service.domain.events import VISIT_RECORDED
-from service.episodes.stream import EpisodeFacts, can_see, read_facts, stored_streams
+from service.domain.facts import read_facts
+from service.episodes.stream import can_see, stored_streams
 from service.errors import flatten_errors
 from service.events.hashing import canonical_json, format_instant, sha256_hex
 from service.events.store import (
@@ -26,19 +27,28 @@ from service.events.store import (
     find_by_idempotency_keys,
     lock_streams,
 )
-from service.models import Event, User, utcnow
+from service.models import Event, User
+from service.queue import dispatch_refresh
 from service.visits.schemas import VisitIn
 
-FUTURE_TOLERANCE = timedelta(minutes=5)
 T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class VisitResult:
-    """The status the single endpoint answers, and its body."""
+class RecordedVisit:
+    """A visit stored now, or `replayed`: already stored with this id and the same content; and its receipt."""
 
-    status: int
-    body: dict[str, Any]
+    episode_id: uuid.UUID
+    replayed: bool
+    receipt: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One visit of a batch, in the order sent: the phone's id, and its recording or why it was refused."""
+
+    visit_id: Any
+    outcome: RecordedVisit | DomainError
 
 
 def visit_data(visit: dict[str, Any], worker_id: uuid.UUID) -> dict[str, Any]:
@@ -78,26 +88,6 @@ def receipt(event: Event) -> dict[str, Any]:
             "received_at": format_instant(event.recorded_at)}
 
 
-def check_visit(facts: EpisodeFacts, visit: dict[str, Any], worker_id: uuid.UUID) -> None:
-    """API.md's visit rules against the episode's current facts."""
-    occurred_at: datetime = visit["occurred_at"]
-    if not facts.was_assigned(str(worker_id), occurred_at):
-        raise NotFound("No such episode.", "episode_id")
-    day = london_date(occurred_at)
-    if day < facts.started_on:
-        raise Invalid(f"Cannot be before the episode started ({facts.started_on}).", "occurred_at")
-    if occurred_at > utcnow() + FUTURE_TOLERANCE:
-        raise Invalid("Cannot be more than 5 minutes in the future; check the phone's clock.", "occurred_at")
-    if facts.ended_on is not None and day > facts.ended_on:
-        raise Conflict(f"The episode ended on {facts.ended_on}; this visit is after that.", "occurred_at")
-    active = facts.active_goal_ids()
-    bad = {str(index): {"goal_id": ["Not an active goal of this episode."]}
-           for index, entry in enumerate(visit["goal_progress"]) if str(entry["goal_id"]) not in active}
-    if bad:
-        raise Invalid("goal_progress names goals that are not active goals of this episode.",
-                      errors={"goal_progress": bad})
-
-
 class VisitRecorder:
     """Records one worker's visits in one transaction: streams locked once, keys and facts read in bulk."""
 
@@ -110,11 +100,11 @@ class VisitRecorder:
         self.known = find_by_idempotency_keys(session, [str(visit["id"]) for visit in visits])
         self.sequences = iter(allocate_sequences(session, len(visits)))
 
-    def record(self, visit: dict[str, Any]) -> VisitResult:
-        """Record one validated visit (201), replay it (200), or refuse it with a DomainError."""
+    def record(self, visit: dict[str, Any]) -> RecordedVisit:
+        """Record one validated visit, replay it, or refuse it with a DomainError."""
         head = self.heads.get(visit["episode_id"])
         if head is None or head.id not in self.facts:
-            raise NotFound("No such episode.", "episode_id")
+            raise NoSuchEpisode("No such episode.", "episode_id")
         user = self.user
 
         def build() -> NewEvent:
@@ -126,11 +116,11 @@ class VisitRecorder:
                                         content_hash=content_hash(visit, user.id), build=build, actor_id=user.id,
                                         known=self.known, sequence=next(self.sequences))
         except IdempotencyConflict as error:
-            raise Conflict("A different visit was already recorded with this id.", "id") from error
-        return VisitResult(200 if outcome.replayed else 201, receipt(outcome.event))
+            raise VisitIdConflict("A different visit was already recorded with this id.", "id") from error
+        return RecordedVisit(head.id, outcome.replayed, receipt(outcome.event))
 
 
-def committed(session: Session, attempt: Callable[[], T]) -> T:
+def commit_with_one_retry(session: Session, attempt: Callable[[], T]) -> T:
     """Run `attempt` and commit; if a concurrent request took one of its visit ids first, run it once more.
 
     The second run sees the other request's visit, so the id is then answered as a replay or a 409.
@@ -146,18 +136,29 @@ def committed(session: Session, attempt: Callable[[], T]) -> T:
     return result
 
 
-def record_visit(session: Session, user: User, visit: dict[str, Any]) -> VisitResult:
-    """Record one validated visit; the caller commits."""
-    return VisitRecorder(session, user, [visit]).record(visit)
+def record_visit(session: Session, user: User, visit: dict[str, Any]) -> RecordedVisit:
+    """Record one validated visit and commit; then bring its episode's derived state up to date."""
+    result = commit_with_one_retry(session, lambda: VisitRecorder(session, user, [visit]).record(visit))
+    if not result.replayed:
+        dispatch_refresh([visit["episode_id"]])
+    return result
 
 
-def record_batch(session: Session, user: User, raw_visits: list[Any]) -> tuple[list[dict[str, Any]], set[uuid.UUID]]:
-    """Judge each visit alone, in one transaction; results in order; the caller commits once.
+def record_batch(session: Session, user: User, raw_visits: list[Any]) -> list[BatchItem]:
+    """Judge each visit alone, all in one transaction, and commit once; then refresh the episodes touched.
 
     Every check runs before a visit's event is added, so a refused visit writes
     nothing; if the commit fails nothing is recorded and the phone's retry of
     the whole batch converges to each visit recorded exactly once.
     """
+    items = commit_with_one_retry(session, lambda: _record_batch(session, user, raw_visits))
+    dispatch_refresh({item.outcome.episode_id for item in items
+                      if isinstance(item.outcome, RecordedVisit) and not item.outcome.replayed})
+    return items
+
+
+def _record_batch(session: Session, user: User, raw_visits: list[Any]) -> list[BatchItem]:
+    """One attempt at a batch, uncommitted."""
     schema = VisitIn()
     parsed: list[dict[str, Any] | ma.ValidationError] = []
     for raw in raw_visits:
@@ -166,21 +167,16 @@ def record_batch(session: Session, user: User, raw_visits: list[Any]) -> tuple[l
         except ma.ValidationError as error:
             parsed.append(error)
     recorder = VisitRecorder(session, user, [item for item in parsed if isinstance(item, dict)])
-    results: list[dict[str, Any]] = []
-    touched: set[uuid.UUID] = set()
+    items: list[BatchItem] = []
     for raw, item in zip(raw_visits, parsed, strict=True):
         visit_id = raw.get("id") if isinstance(raw, dict) else None
         if isinstance(item, ma.ValidationError):
             messages = item.normalized_messages()  # type: ignore[no-untyped-call]
-            results.append({"id": visit_id, "status": 422, "message": "The visit is not valid; see errors.",
-                            "errors": flatten_errors(messages)})
+            items.append(BatchItem(visit_id, Invalid("The visit is not valid; see errors.",
+                                                     errors=flatten_errors(messages))))
             continue
         try:
-            result = recorder.record(item)
+            items.append(BatchItem(visit_id, recorder.record(item)))
         except DomainError as error:
-            results.append({"id": visit_id, "status": error.status, "message": error.message, "errors": error.errors})
-            continue
-        if result.status == 201:
-            touched.add(item["episode_id"])
-        results.append({"id": visit_id, "status": result.status, "event_id": result.body["event_id"]})
-    return results, touched
+            items.append(BatchItem(visit_id, error))
+    return items

@@ -9,9 +9,10 @@ from flask_smorest import Blueprint
 
 from service.auth.access import BEARER, current_user, require_roles
 from service.database import db
-from service.queue import dispatch_refresh
+from service.domain.errors import DomainError
+from service.errors import http_status
 from service.visits.caseload import caseload
-from service.visits.recording import committed, record_batch, record_visit
+from service.visits.recording import BatchItem, record_batch, record_visit
 from service.visits.schemas import BatchIn, BatchOut, CaseloadOut, VisitIn, VisitOut
 
 blp = Blueprint("visits", __name__, url_prefix="/api/v1", description="Visits recorded from phones.")
@@ -29,10 +30,8 @@ class VisitsView(MethodView):
     @blp.alt_response(409, description="Same id, different content; or the visit is after the episode ended")
     def post(self, visit: dict[str, Any]) -> tuple[dict[str, Any], int]:
         """Record a visit; the phone's `id` makes retries safe (replay: 200 with the original body)."""
-        result = committed(db.session, lambda: record_visit(db.session, current_user(), visit))
-        if result.status == 201:
-            dispatch_refresh([visit["episode_id"]])
-        return result.body, result.status
+        result = record_visit(db.session, current_user(), visit)
+        return result.receipt, 200 if result.replayed else 201
 
 
 @blp.route("/visits/batch")
@@ -45,9 +44,16 @@ class VisitBatchView(MethodView):
     @blp.response(200, BatchOut)
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
         """Record 1-500 visits, each judged alone; one result per visit, in order."""
-        results, touched = committed(db.session, lambda: record_batch(db.session, current_user(), body["visits"]))
-        dispatch_refresh(touched)
-        return {"results": results}
+        return {"results": [_batch_result(item) for item in record_batch(db.session, current_user(), body["visits"])]}
+
+
+def _batch_result(item: BatchItem) -> dict[str, Any]:
+    """One visit's entry in the batch response: its status, and the event id or why it was refused."""
+    outcome = item.outcome
+    if isinstance(outcome, DomainError):
+        return {"id": item.visit_id, "status": http_status(outcome), "message": outcome.message,
+                "errors": outcome.errors}
+    return {"id": item.visit_id, "status": 200 if outcome.replayed else 201, "event_id": outcome.receipt["event_id"]}
 
 
 @blp.route("/me/caseload")

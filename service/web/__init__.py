@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from service.database import db
 from service.domain.errors import DomainError
+from service.errors import http_status, status_phrase
 from service.web.blueprint import web
 from service.web.formatting import register_filters
 from service.web.session_auth import web_user
@@ -61,8 +62,9 @@ def _http_error(error: HTTPException) -> ResponseReturnValue:
 def _domain_error(error: DomainError) -> ResponseReturnValue:
     """A refusal from a service (e.g. an episode that is not the caller's) as a page."""
     db.session.rollback()
-    return render_template("web/error.html", status=error.status, title=error.reason,
-                           message=error.message), error.status
+    status = http_status(error)
+    return render_template("web/error.html", status=status, title=status_phrase(status),
+                           message=error.message), status
 
 
 def register_web(app: Flask) -> None:

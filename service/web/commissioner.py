@@ -7,8 +7,10 @@ import uuid
 from flask import abort, render_template
 from flask.typing import ResponseReturnValue
 
-from service.contracts.service import ContractError, contract_report
+from service.contracts.service import contract_report
 from service.database import db
+from service.domain.errors import DomainError
+from service.errors import http_status
 from service.reports.csv_output import metrics_csv
 from service.reports.routes import csv_response
 from service.web.blueprint import web
@@ -46,6 +48,6 @@ def contract_csv(contract_id: uuid.UUID) -> ResponseReturnValue:
     try:
         report = contract_report(db.session, viewer_of(signed_in_user()), contract_id, None, None, pricing(),
                                  suppression_min_n())
-    except ContractError as error:
-        abort(error.status)
+    except DomainError as error:
+        abort(http_status(error))
     return csv_response(metrics_csv(report["metrics"]), f"contract-{contract_id}.csv")

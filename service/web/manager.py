@@ -10,10 +10,11 @@ from flask.typing import ResponseReturnValue
 
 from service.database import db
 from service.domain.calendar import today_london
-from service.domain.errors import DomainError
+from service.domain.errors import DomainError, NotFound
 from service.episodes import commands
 from service.episodes.reads import list_episodes
 from service.episodes.routes import committed
+from service.errors import http_status
 from service.web.blueprint import web
 from service.web.episode_page import episode_page
 from service.web.flag_queue import flag_queue
@@ -51,7 +52,7 @@ def acknowledge(episode_id: uuid.UUID, flag: str) -> ResponseReturnValue:
     try:
         commands.acknowledge_flag(db.session, signed_in_user(), episode_id, flag, form.note.data or None, None)
     except DomainError as error:
-        if error.status == 404:
+        if isinstance(error, NotFound):
             raise
         db.session.rollback()
         flash(error.message, "error")
@@ -111,11 +112,11 @@ def _submit(episode_id: uuid.UUID, form: EpisodeForm, command: Callable[[], obje
         try:
             command()
         except DomainError as error:
-            if error.status == 404:
+            if isinstance(error, NotFound):
                 raise
             db.session.rollback()
             attach_error(form, error)
-            status = error.status
+            status = http_status(error)
         else:
             committed(episode_id)
             flash(done, "success")

@@ -9,21 +9,18 @@ from typing import ParamSpec, TypeVar
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
-from service.auth.passwords import verify_password
-from service.auth.refusals import AccountDeactivated
-from service.auth.routes import BAD_CREDENTIALS
 from service.auth.sessions import (
     SIGNED_OUT,
     SessionPolicy,
-    check_may_sign_in,
     end_session_by_id,
     open_web_session,
     web_session_caller,
 )
-from service.auth.tokens import recent_failures, record_failure
+from service.auth.sign_in import authenticate
 from service.database import db
+from service.domain.errors import DomainError
+from service.errors import http_status
 from service.models import User
 from service.web.blueprint import web
 from service.web.forms import SignInForm
@@ -31,40 +28,11 @@ from service.web.forms import SignInForm
 P = ParamSpec("P")
 R = TypeVar("R")
 
-TOO_MANY_FAILURES = "Too many failed sign-ins for this username; wait 15 minutes."
 # Roles whose pages show people (episodes, flags, per-episode charts); anyone else gets a 404 there.
 PERSON_LEVEL_ROLES = ("manager", "admin")
 # The signed cookie holds only the id of a row in `sessions`, checked on every request, so ending that
 # session (sign-out, a password change, deactivation, a manager's revoke) signs the browser out at once.
 SESSION_ID = "session_id"
-
-
-class SignInRefused(Exception):
-    """A sign-in that failed; `status` is 401 (bad credentials) or 429 (throttled)."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-def authenticate(username: str, password: str) -> User:
-    """The user with these credentials, throttled exactly like the API's sign-in."""
-    config = current_app.config
-    window = config["LOGIN_FAILURE_WINDOW_SECONDS"]
-    dbs = db.session
-    if recent_failures(dbs, username, window) >= config["LOGIN_MAX_FAILURES"]:
-        raise SignInRefused(429, TOO_MANY_FAILURES)
-    user = dbs.execute(select(User).where(User.username == username)).scalar_one_or_none()
-    if not verify_password(user.password_hash if user else None, password) or user is None:
-        record_failure(dbs, username, window)
-        dbs.commit()
-        raise SignInRefused(401, BAD_CREDENTIALS)
-    try:
-        check_may_sign_in(user)
-    except AccountDeactivated as refused:
-        raise SignInRefused(401, refused.message) from refused
-    return user
 
 
 def web_user() -> User | None:
@@ -158,10 +126,10 @@ def sign_in() -> ResponseReturnValue:
         status = 422 if request.method == "POST" else 200
         return render_template("web/sign_in.html", form=form, next_page=next_page), status
     try:
-        user = authenticate(form.username.data or "", form.password.data or "")
-    except SignInRefused as refused:
+        user = authenticate(db.session, current_app.config, form.username.data or "", form.password.data or "")
+    except DomainError as refused:
         return render_template("web/sign_in.html", form=form, next_page=next_page,
-                               error=refused.message), refused.status
+                               error=refused.message), http_status(refused)
     signed_in = open_web_session(db.session, user, request.user_agent.string, _policy())
     db.session.commit()
     session.clear()  # a fresh session: nothing from before sign-in survives (no fixation)
