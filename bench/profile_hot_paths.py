@@ -82,7 +82,8 @@ def main() -> int:
 
     from service import create_app
     from service.database import db
-    from service.queue import dispatch_refresh, get_queue
+    from service.projections.dispatch import dispatch_refresh
+    from service.queue import get_queue
 
     try:
         bench.flush_bench_redis()

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from service.corrections.schemas import REPLACEMENT_SCHEMAS
 from service.domain.checks import check_closure, check_follow_up, check_levels, check_opening, check_visit
 from service.domain.errors import Forbidden, Invalid, NoSuchEvent
+from service.episodes.access import can_see, locked_head
 from service.episodes.commands import iso_value
-from service.episodes.stream import can_see, locked_head
 from service.episodes.writer import EpisodeWriter, check_if_match
 from service.models import Event, User, utcnow
 from service.visits.recording import visit_data

@@ -15,7 +15,7 @@ from service.database import db
 from service.episodes.routes import parse_if_match
 from service.episodes.schemas import EventOut, IfMatchArgs
 from service.events.store import envelope_of
-from service.queue import dispatch_refresh
+from service.projections.dispatch import dispatch_refresh
 
 blp = Blueprint("corrections", __name__, url_prefix="/api/v1/events", description="Corrections of recorded events.")
 

@@ -22,7 +22,7 @@ from service.domain.errors import (
 )
 from service.domain.follow_up import is_follow_up_eligible
 from service.domain.goal_definitions import ACTIVE
-from service.episodes.stream import locked_head
+from service.episodes.access import locked_head
 from service.episodes.writer import EpisodeWriter, check_if_match
 from service.events.store import NewEvent, start_stream
 from service.models import Episode, EpisodeWorker, Provider, User, utcnow

@@ -13,8 +13,9 @@ from service.domain import EpisodeState as DerivedEpisode
 from service.domain import project_episode
 from service.domain.calendar import today_london
 from service.domain.errors import NotFound
-from service.episodes.stream import can_see, stored_streams
+from service.episodes.access import can_see
 from service.events.store import envelope_of
+from service.events.streams import stored_streams
 from service.models import Episode, EpisodeFlag, EpisodeState, EpisodeWorker, Event, User
 from service.pagination import paginate
 

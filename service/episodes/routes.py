@@ -30,7 +30,7 @@ from service.episodes.schemas import (
     GoalWithdrawal,
     IfMatchArgs,
 )
-from service.queue import dispatch_refresh
+from service.projections.dispatch import dispatch_refresh
 from service.schemas import PaginationArgs, page_body
 
 blp = Blueprint("episodes", __name__, url_prefix="/api/v1/episodes", description="Episodes of reablement.")

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from service.domain.errors import StaleVersion
 from service.domain.events import VISIT_RECORDED, StoredEvent
 from service.domain.facts import EpisodeFacts, read_facts
-from service.episodes.stream import as_stored, stored_streams
 from service.events.store import NewEvent, append
+from service.events.streams import as_stored, stored_streams
 from service.models import Episode, EpisodeWorker, Event, User, utcnow
 
 

@@ -7,20 +7,20 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import date
-from typing import Any
 
 from flask import Flask
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
-from service.database import db
+from service.database import build_engine, db
 from service.models import Episode
 from service.projections.refresh import refresh_episodes
 
 CHUNK = 250
 
-# The app and the refresh settings of this process (set in the parent, and in each spawned child).
-_app: Flask | None = None
-_settings: tuple[date, int] | None = None
+# What a spawned rebuild process works with: its own sessions, today's date and the confirmations setting.
+_ChildSettings = tuple[sessionmaker[Session], date, int]
+_child: _ChildSettings | None = None
 
 
 def _chunks(ids: list[uuid.UUID], size: int) -> Iterator[list[uuid.UUID]]:
@@ -29,25 +29,29 @@ def _chunks(ids: list[uuid.UUID], size: int) -> Iterator[list[uuid.UUID]]:
         yield ids[start:start + size]
 
 
-def _start_child(config: dict[str, Any], today: date, confirmations: int) -> None:
-    """A spawned child builds its own app (and connections) from the parent's settings.
+def _rebuild_chunk(sessions: sessionmaker[Session], ids: list[uuid.UUID], today: date,
+                   confirmations: int) -> tuple[int, int]:
+    """Refresh one chunk in its own transaction; returns (episodes, events)."""
+    with sessions.begin() as session:
+        events = refresh_episodes(session, ids, today=today, confirmations=confirmations)
+    return len(ids), events
+
+
+def _start_child(database_url: str, today: date, confirmations: int) -> None:
+    """A spawned child opens its own connections to the same database.
 
     Children are spawned, not forked: forking a process that has other threads
     can copy a lock some thread holds, and the child then waits on it forever.
     """
-    global _app, _settings
-    from service import create_app
-
-    _app, _settings = create_app(config), (today, confirmations)
+    global _child
+    _child = (sessionmaker(build_engine(database_url), expire_on_commit=False), today, confirmations)
 
 
-def _rebuild_chunk(ids: list[uuid.UUID]) -> tuple[int, int]:
-    """Refresh one chunk in its own transaction; returns (episodes, events)."""
-    assert _app is not None and _settings is not None
-    today, confirmations = _settings
-    with _app.app_context(), db.transaction() as session:
-        events = refresh_episodes(session, ids, today=today, confirmations=confirmations)
-    return len(ids), events
+def _rebuild_chunk_in_child(ids: list[uuid.UUID]) -> tuple[int, int]:
+    """Refresh one chunk in a spawned child."""
+    assert _child is not None, "the pool initializer sets this process's settings"
+    sessions, today, confirmations = _child
+    return _rebuild_chunk(sessions, ids, today, confirmations)
 
 
 def rebuild_all(app: Flask, *, today: date, confirmations: int, processes: int,
@@ -57,9 +61,10 @@ def rebuild_all(app: Flask, *, today: date, confirmations: int, processes: int,
     Each chunk takes the same per-episode locks as the refresh job, so a live
     refresh and the rebuild never interleave on one episode.
     """
-    global _app, _settings
-    _app, _settings = app, (today, confirmations)
-    with app.app_context(), db.transaction() as session:
+    with app.app_context():
+        sessions = sessionmaker(db.engine, expire_on_commit=False)
+        dialect = db.dialect
+    with sessions() as session:
         ids = list(session.execute(select(Episode.id).order_by(Episode.id)).scalars())
     chunks = list(_chunks(ids, CHUNK))
     totals = [0, 0]
@@ -69,21 +74,16 @@ def rebuild_all(app: Flask, *, today: date, confirmations: int, processes: int,
         totals[1] += result[1]
         progress(result[0])
 
-    if processes > 1 and db.dialect == "postgresql" and len(chunks) > 1:
-        config = {key: value for key, value in app.config.items() if key.isupper() and _plain(value)}
+    if processes > 1 and dialect == "postgresql" and len(chunks) > 1:
         context = multiprocessing.get_context("spawn")
-        with context.Pool(processes, initializer=_start_child, initargs=(config, today, confirmations)) as pool:
-            for result in pool.imap_unordered(_rebuild_chunk, chunks):
+        with context.Pool(processes, initializer=_start_child,
+                          initargs=(app.config["DATABASE_URL"], today, confirmations)) as pool:
+            for result in pool.imap_unordered(_rebuild_chunk_in_child, chunks):
                 account(result)
     else:
         for chunk in chunks:
-            account(_rebuild_chunk(chunk))
+            account(_rebuild_chunk(sessions, chunk, today, confirmations))
     return totals[0], totals[1]
-
-
-def _plain(value: Any) -> bool:
-    """Settings that can be handed to a spawned child."""
-    return value is None or isinstance(value, str | int | float | bool | list | tuple | dict)
 
 
 def default_processes() -> int:

@@ -8,12 +8,15 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from flask import Flask
 from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
+from service.database import db
 from service.domain import EpisodeState as DerivedEpisode
 from service.domain import project_episode
-from service.episodes.stream import stored_streams
+from service.domain.calendar import today_london
+from service.events.streams import stored_streams
 from service.models import EpisodeFlag, EpisodeState, utcnow
 
 LOCK_NAMESPACE = 7401
@@ -59,6 +62,13 @@ def refresh_episodes(session: Session, episode_ids: Sequence[uuid.UUID], *, toda
         if flags:
             session.execute(insert(EpisodeFlag), flags)
     return sum(len(events) for events in streams.values())
+
+
+def refresh_now(app: Flask, episode_ids: Sequence[str | uuid.UUID]) -> None:
+    """Refresh these episodes in one transaction of their own, with the app's settings, as of today."""
+    with app.app_context(), db.transaction() as session:
+        refresh_episodes(session, [uuid.UUID(str(episode_id)) for episode_id in episode_ids], today=today_london(),
+                         confirmations=app.config["ACHIEVEMENT_CONFIRMATIONS"])
 
 
 def _flag_row(episode_id: uuid.UUID, state: DerivedEpisode, flag: Any) -> dict[str, Any]:

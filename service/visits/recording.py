@@ -16,7 +16,7 @@ from service.domain.checks import check_visit
 from service.domain.errors import DomainError, Invalid, NoSuchEpisode, VisitIdConflict
 from service.domain.events import VISIT_RECORDED
 from service.domain.facts import read_facts
-from service.episodes.stream import can_see, stored_streams
+from service.episodes.access import can_see
 from service.errors import flatten_errors
 from service.events.hashing import canonical_json, format_instant, sha256_hex
 from service.events.store import (
@@ -27,8 +27,9 @@ from service.events.store import (
     find_by_idempotency_keys,
     lock_streams,
 )
+from service.events.streams import stored_streams
 from service.models import Event, User
-from service.queue import dispatch_refresh
+from service.projections.dispatch import dispatch_refresh
 from service.visits.schemas import VisitIn
 
 T = TypeVar("T")

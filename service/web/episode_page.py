@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from service.domain.corrections import apply_corrections
 from service.domain.events import EVENT_CORRECTED, VISIT_RECORDED
 from service.episodes.reads import read_episode
-from service.episodes.stream import as_stored
 from service.events.store import read_stream
+from service.events.streams import as_stored
 from service.models import Event, User
 from service.web.charts import Chart, goal_chart
 

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from service import create_app
+from workers.commands import register_worker_commands
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker" / "compose.yaml").read_text())
@@ -30,7 +31,7 @@ def _check_program(argv: list[str]) -> None:
     """flask commands must be registered on the app; gunicorn must find its config and app."""
     if argv[0] == "flask":
         assert argv[1:3] == ["--app", "wsgi"]
-        cli = create_app({"DATABASE_URL": "sqlite://"}).cli
+        cli = register_worker_commands(create_app({"DATABASE_URL": "sqlite://"})).cli
         group: Any = cli
         for word in argv[3:]:
             if word.startswith("-"):

@@ -120,7 +120,7 @@ def test_a_failing_refresh_is_retried_then_lands_in_the_failed_registry(
         calls.append("called")
         raise RuntimeError("projection bug")
 
-    monkeypatch.setattr("workers.jobs.refresh_episodes", broken)
+    monkeypatch.setattr("service.projections.refresh.refresh_episodes", broken)
     run_worker(queued_app)
     queue = _queue(queued_app)
     failed = FailedJobRegistry(queue=queue)

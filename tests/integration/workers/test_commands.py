@@ -19,6 +19,7 @@ from service.models import EpisodeFlag, EpisodeState
 from service.queue import get_queue
 from tests.conftest import TEST_SETTINGS
 from tests.integration.api.world import build_world, visit_body
+from workers.commands import register_worker_commands
 from workers.jobs import sweep_time_flags
 from workers.schedule import build_scheduler
 
@@ -87,7 +88,7 @@ def test_time_flag_sweep_raises_overdue_once_the_planned_end_has_passed(app: Fla
 @pytest.fixture
 def queued_app(database_url: str, redis_url: str) -> Iterator[Flask]:
     """The service with jobs going to RQ on the test Redis database."""
-    app = create_app({**TEST_SETTINGS, "DATABASE_URL": database_url, "REDIS_URL": redis_url})
+    app = register_worker_commands(create_app({**TEST_SETTINGS, "DATABASE_URL": database_url, "REDIS_URL": redis_url}))
     yield app
     db.dispose()
 
@@ -120,5 +121,5 @@ def test_cron_schedule_enqueues_json_jobs_a_worker_can_run(queued_app: Flask) ->
 
 
 def test_worker_command_refuses_to_start_without_redis(app: Flask) -> None:
-    result = app.test_cli_runner().invoke(args=["worker", "--burst"])
+    result = register_worker_commands(app).test_cli_runner().invoke(args=["worker", "--burst"])
     assert result.exit_code != 0 and "REDIS_URL" in result.output

@@ -1,4 +1,4 @@
-"""`flask worker`, `flask cron` and `flask projections rebuild`."""
+"""`flask projections rebuild`."""
 
 from __future__ import annotations
 
@@ -6,44 +6,15 @@ import time
 
 import click
 from flask import current_app
-from flask.cli import AppGroup, with_appcontext
-from rq import SimpleWorker
-from rq.serializers import JSONSerializer
+from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from service.database import db
 from service.domain.calendar import today_london
 from service.models import Episode
 from service.projections.rebuild import default_processes, rebuild_all
-from service.queue import get_queue
-from workers.schedule import build_scheduler
 
 projections_cli = AppGroup("projections", help="Derived state.")
-
-
-
-
-@click.command("worker")
-@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
-@with_appcontext
-def worker_command(burst: bool) -> None:
-    """Run an RQ worker on the service's queue (jobs run in this process: no fork per job)."""
-    queue = get_queue()
-    if queue is None:
-        raise click.ClickException("REDIS_URL is not set: jobs run in-process and need no worker.")
-    db.dispose()
-    worker = SimpleWorker([queue], connection=queue.connection, serializer=JSONSerializer)
-    worker.work(burst=burst, with_scheduler=True)
-
-
-@click.command("cron")
-@with_appcontext
-def cron_command() -> None:
-    """Run RQ's cron scheduler with the service's schedule (catch-up each minute, time flags 4x a day)."""
-    queue = get_queue()
-    if queue is None:
-        raise click.ClickException("REDIS_URL is not set: jobs run in-process and need no cron.")
-    build_scheduler(queue, current_app.config).start()  # type: ignore[no-untyped-call]
 
 
 @projections_cli.command("rebuild")

@@ -1,4 +1,4 @@
-"""Loading episodes' streams from the event table, and the caller's access to them."""
+"""Episodes' event streams read from the log as the projection and the write-side checks see them."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.domain.errors import NoSuchEpisode
 from service.domain.events import StoredEvent
-from service.events.store import lock_stream
-from service.models import Episode, Event, User
+from service.models import Event
 
 
 def as_stored(event: Event) -> StoredEvent:
@@ -44,18 +42,3 @@ def stored_streams(session: Session, episode_ids: Sequence[uuid.UUID], *,
         streams[episode_id].append(StoredEvent(str(event_id), version, sequence, kind, data, occurred_at,
                                                recorded_at, str(actor_id) if actor_id else None))
     return streams
-
-
-def can_see(user: User, provider_id: uuid.UUID) -> bool:
-    """Workers and managers see their own provider; commissioners never see episodes; admins all."""
-    if user.role == "admin":
-        return True
-    return user.role in ("worker", "manager") and user.provider_id == provider_id
-
-
-def locked_head(session: Session, episode_id: uuid.UUID, user: User, field_name: str = "episode_id") -> Episode:
-    """Lock the episode's stream for writing, or 404 if missing or not the caller's."""
-    head = lock_stream(session, episode_id)
-    if head is None or not can_see(user, head.provider_id):
-        raise NoSuchEpisode("No such episode.", field_name)
-    return head
