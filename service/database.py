@@ -1,13 +1,15 @@
-"""The database extension: one engine per app, sessions per app context or per job."""
+"""The database extension: one engine and session factory per app, sessions per app context or per job."""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -48,26 +50,39 @@ def build_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
+@dataclass(frozen=True)
+class AppDatabase:
+    """One app's engine and session factory."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+
 class Database:
-    """Binds an engine to a Flask app and hands out sessions."""
+    """The database extension: each app gets its own engine; calls reach the current app's."""
 
     def __init__(self) -> None:
-        self._engine: Engine | None = None
-        self._sessions: sessionmaker[Session] | None = None
+        # Every engine made here, so tests and forked processes can close them all.
+        self._engines: weakref.WeakSet[Engine] = weakref.WeakSet()
 
     def init_app(self, app: Flask) -> None:
-        """Create the engine from `DATABASE_URL` (lazily connecting) and register teardown."""
-        self._engine = build_engine(app.config["DATABASE_URL"])
-        self._sessions = sessionmaker(self._engine, expire_on_commit=False)
-        app.extensions["database"] = self
+        """Create the app's engine from `DATABASE_URL` (lazily connecting) and close request sessions on teardown."""
+        engine = build_engine(app.config["DATABASE_URL"])
+        self._engines.add(engine)
+        app.extensions["database"] = AppDatabase(engine, sessionmaker(engine, expire_on_commit=False))
         app.teardown_appcontext(self._close_request_session)
+
+    def of(self, app: Flask | None = None) -> AppDatabase:
+        """The engine and sessions of `app` (default: the current app)."""
+        bound: AppDatabase | None = (app or current_app).extensions.get("database")
+        if bound is None:
+            raise RuntimeError("Database.init_app() has not been called for this app")
+        return bound
 
     @property
     def engine(self) -> Engine:
-        """The bound engine."""
-        if self._engine is None:
-            raise RuntimeError("Database.init_app() has not been called")
-        return self._engine
+        """The current app's engine."""
+        return self.of().engine
 
     @property
     def dialect(self) -> str:
@@ -76,9 +91,7 @@ class Database:
 
     def new_session(self) -> Session:
         """A fresh session the caller must close."""
-        if self._sessions is None:
-            raise RuntimeError("Database.init_app() has not been called")
-        return self._sessions()
+        return self.of().sessions()
 
     @property
     def session(self) -> Session:
@@ -103,10 +116,11 @@ class Database:
         if session is not None:
             session.close()
 
-    def dispose(self) -> None:
-        """Close every pooled connection (used by tests and forked workers)."""
-        if self._engine is not None:
-            self._engine.dispose()
+    def dispose(self, app: Flask | None = None) -> None:
+        """Close the pooled connections of `app`, or of every app in this process (tests, forked workers)."""
+        engines = [self.of(app).engine] if app is not None else list(self._engines)
+        for engine in engines:
+            engine.dispose()
 
 
 db = Database()

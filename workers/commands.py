@@ -21,7 +21,7 @@ def worker_command(burst: bool) -> None:
     queue = get_queue()
     if queue is None:
         raise click.ClickException("REDIS_URL is not set: jobs run in-process and need no worker.")
-    db.dispose()
+    db.dispose(current_app._get_current_object())  # type: ignore[attr-defined]
     worker = SimpleWorker([queue], connection=queue.connection, serializer=JSONSerializer)
     worker.work(burst=burst, with_scheduler=True)
 

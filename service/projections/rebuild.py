@@ -61,9 +61,8 @@ def rebuild_all(app: Flask, *, today: date, confirmations: int, processes: int,
     Each chunk takes the same per-episode locks as the refresh job, so a live
     refresh and the rebuild never interleave on one episode.
     """
-    with app.app_context():
-        sessions = sessionmaker(db.engine, expire_on_commit=False)
-        dialect = db.dialect
+    sessions = db.of(app).sessions
+    dialect = db.of(app).engine.dialect.name
     with sessions() as session:
         ids = list(session.execute(select(Episode.id).order_by(Episode.id)).scalars())
     chunks = list(_chunks(ids, CHUNK))
