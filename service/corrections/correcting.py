@@ -17,6 +17,7 @@ from service.episodes.access import can_see, locked_head
 from service.episodes.commands import iso_value
 from service.episodes.writer import EpisodeWriter, check_if_match
 from service.models import Event, User, utcnow
+from service.unit_of_work import unit_of_work
 from service.visits.recording import visit_data
 
 WORKER_WINDOW = timedelta(hours=24)
@@ -63,9 +64,10 @@ def _replacement(writer: EpisodeWriter, event: Event, data: dict[str, Any]) -> d
     return {key: iso_value(value) for key, value in loaded.items()}
 
 
+@unit_of_work
 def correct_event(session: Session, user: User, event_id: uuid.UUID, body: dict[str, Any],
                   if_match: int | None = None) -> Event:
-    """Append an EventCorrected for `event_id` (412 if If-Match names an older version); the original stays."""
+    """Append and commit an EventCorrected for `event_id` (412 on a stale If-Match); the original stays."""
     event = session.execute(select(Event).where(Event.id == event_id)).scalar_one_or_none()
     if event is None:
         raise NoSuchEvent("No such event.", "event_id")

@@ -15,7 +15,6 @@ from service.database import db
 from service.episodes.routes import parse_if_match
 from service.episodes.schemas import EventOut, IfMatchArgs
 from service.events.store import envelope_of
-from service.projections.dispatch import dispatch_refresh
 
 blp = Blueprint("corrections", __name__, url_prefix="/api/v1/events", description="Corrections of recorded events.")
 
@@ -31,7 +30,4 @@ class CorrectionsView(MethodView):
     @blp.response(201, EventOut)
     def post(self, headers: dict[str, Any], body: dict[str, Any], event_id: uuid.UUID) -> dict[str, Any]:
         """Append an EventCorrected with replacement data or void: true (the original stays in the log)."""
-        correction = correct_event(db.session, current_user(), event_id, body, parse_if_match(headers))
-        db.session.commit()
-        dispatch_refresh([correction.episode_id])
-        return envelope_of(correction)
+        return envelope_of(correct_event(db.session, current_user(), event_id, body, parse_if_match(headers)))

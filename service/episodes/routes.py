@@ -12,7 +12,7 @@ from service.auth.access import BEARER, current_user, require_roles
 from service.database import db
 from service.domain import FLAG_NAMES
 from service.domain.errors import NotFound, StaleVersion
-from service.episodes import commands
+from service.episodes import service as episodes
 from service.episodes.reads import episode_events, list_episodes, read_episode
 from service.episodes.schemas import (
     Acknowledgement,
@@ -30,7 +30,6 @@ from service.episodes.schemas import (
     GoalWithdrawal,
     IfMatchArgs,
 )
-from service.projections.dispatch import dispatch_refresh
 from service.schemas import PaginationArgs, page_body
 
 blp = Blueprint("episodes", __name__, url_prefix="/api/v1/episodes", description="Episodes of reablement.")
@@ -54,12 +53,6 @@ def episode_response(episode_id: uuid.UUID, status: int = 200) -> Response:
     """The episode with its ETag."""
     body = read_episode(db.session, current_user(), episode_id)
     return body, status, {"ETag": f'"{body["version"]}"'}
-
-
-def committed(episode_id: uuid.UUID) -> None:
-    """Commit the request's appends, then bring derived state up to date."""
-    db.session.commit()
-    dispatch_refresh([episode_id])
 
 
 def goal_response(episode_id: uuid.UUID, goal_id: uuid.UUID | str, status: int = 200) -> Response:
@@ -89,8 +82,7 @@ class EpisodesView(MethodView):
     @blp.response(201, EpisodeOut)
     def post(self, body: dict[str, Any]) -> Response:
         """Open an episode (planned_end_on defaults to started_on + 42 days)."""
-        head = commands.open_episode(db.session, current_user(), body)
-        committed(head.id)
+        head = episodes.open_episode(db.session, current_user(), body)
         return episode_response(head.id, 201)
 
 
@@ -117,8 +109,7 @@ class AssignmentsView(MethodView):
     @blp.response(200, EpisodeOut)
     def post(self, headers: dict[str, Any], body: dict[str, Any], episode_id: uuid.UUID) -> Response:
         """Assign a worker of the provider (already assigned: no change)."""
-        commands.assign_worker(db.session, current_user(), episode_id, body["worker_id"], parse_if_match(headers))
-        committed(episode_id)
+        episodes.assign_worker(db.session, current_user(), episode_id, body["worker_id"], parse_if_match(headers))
         return episode_response(episode_id)
 
 
@@ -132,8 +123,7 @@ class AssignmentView(MethodView):
     @blp.response(200, EpisodeOut)
     def delete(self, headers: dict[str, Any], episode_id: uuid.UUID, worker_id: uuid.UUID) -> Response:
         """Unassign a worker (visits they queued offline while assigned are still accepted)."""
-        commands.unassign_worker(db.session, current_user(), episode_id, worker_id, parse_if_match(headers))
-        committed(episode_id)
+        episodes.unassign_worker(db.session, current_user(), episode_id, worker_id, parse_if_match(headers))
         return episode_response(episode_id)
 
 
@@ -148,8 +138,7 @@ class GoalsView(MethodView):
     @blp.response(201, GoalOut)
     def post(self, headers: dict[str, Any], body: dict[str, Any], episode_id: uuid.UUID) -> Response:
         """Set a goal (target_level above baseline_level, levels 0-5)."""
-        _, goal_id = commands.set_goal(db.session, current_user(), episode_id, body, parse_if_match(headers))
-        committed(episode_id)
+        _, goal_id = episodes.set_goal(db.session, current_user(), episode_id, body, parse_if_match(headers))
         return goal_response(episode_id, goal_id, 201)
 
 
@@ -165,8 +154,7 @@ class GoalView(MethodView):
     def patch(self, headers: dict[str, Any], body: dict[str, Any], episode_id: uuid.UUID,
               goal_id: uuid.UUID) -> Response:
         """Revise a goal's description, target level or target date."""
-        commands.revise_goal(db.session, current_user(), episode_id, goal_id, body, parse_if_match(headers))
-        committed(episode_id)
+        episodes.revise_goal(db.session, current_user(), episode_id, goal_id, body, parse_if_match(headers))
         return goal_response(episode_id, goal_id)
 
 
@@ -182,9 +170,8 @@ class GoalWithdrawalView(MethodView):
     def post(self, headers: dict[str, Any], body: dict[str, Any], episode_id: uuid.UUID,
              goal_id: uuid.UUID) -> Response:
         """Withdraw a goal, with the reason."""
-        commands.withdraw_goal(db.session, current_user(), episode_id, goal_id, body["reason"],
+        episodes.withdraw_goal(db.session, current_user(), episode_id, goal_id, body["reason"],
                                parse_if_match(headers))
-        committed(episode_id)
         return goal_response(episode_id, goal_id)
 
 
@@ -199,8 +186,7 @@ class ClosureView(MethodView):
     @blp.response(200, EpisodeOut)
     def post(self, headers: dict[str, Any], body: dict[str, Any], episode_id: uuid.UUID) -> Response:
         """Close with ended_on, end need and outcome (closing twice is 409)."""
-        commands.close_episode(db.session, current_user(), episode_id, body, parse_if_match(headers))
-        committed(episode_id)
+        episodes.close_episode(db.session, current_user(), episode_id, body, parse_if_match(headers))
         return episode_response(episode_id)
 
 
@@ -215,8 +201,7 @@ class FollowUpView(MethodView):
     @blp.response(200, EpisodeOut)
     def post(self, headers: dict[str, Any], body: dict[str, Any], episode_id: uuid.UUID) -> Response:
         """Record where the person was 91 days after hospital discharge."""
-        commands.record_follow_up(db.session, current_user(), episode_id, body, parse_if_match(headers))
-        committed(episode_id)
+        episodes.record_follow_up(db.session, current_user(), episode_id, body, parse_if_match(headers))
         return episode_response(episode_id)
 
 
@@ -233,9 +218,8 @@ class FlagAcknowledgementView(MethodView):
         """Acknowledge a raised flag (acknowledging `concern` clears it)."""
         if flag not in FLAG_NAMES:
             raise NotFound(f"No flag called {flag}; flags are {', '.join(FLAG_NAMES)}.", "flag")
-        commands.acknowledge_flag(db.session, current_user(), episode_id, flag, body["note"],
+        episodes.acknowledge_flag(db.session, current_user(), episode_id, flag, body["note"],
                                   parse_if_match(headers))
-        committed(episode_id)
         return episode_response(episode_id)
 
 

@@ -24,6 +24,9 @@ class NewEvent:
     data: dict[str, Any]
     occurred_at: datetime
 
+# session.info key: the episodes a transaction appended to, whose derived state needs a refresh after commit.
+_APPENDED_EPISODES = "appended_episodes"
+
 
 def envelope_of(event: Event) -> dict[str, Any]:
     """The event as DOMAIN.md's envelope (the form the API shows and the hash covers)."""
@@ -104,7 +107,14 @@ def append(
     head.last_hash = event.hash
     session.add(event)
     note_appended(session, new.type)
+    session.info.setdefault(_APPENDED_EPISODES, set()).add(head.id)
     return event
+
+
+def appended_episodes(session: Session) -> set[uuid.UUID]:
+    """The episodes this session has appended to since the last call (each call forgets them)."""
+    episode_ids: set[uuid.UUID] = session.info.pop(_APPENDED_EPISODES, set())
+    return episode_ids
 
 
 def start_stream(

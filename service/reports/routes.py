@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 from service.auth.access import BEARER, current_user, require_roles
 from service.database import db
 from service.reports.csv_output import episodes_csv, metrics_csv
+from service.reports.downloads import csv_response
 from service.reports.schemas import EffectivenessArgs, EffectivenessOut, ExportArgs, PeriodArgs, ProvidersReportOut
 from service.reports.service import (
     Period,
@@ -35,12 +36,6 @@ def viewer() -> Viewer:
 def period_of(args: dict[str, Any]) -> Period:
     """The period in validated `from`/`to` query arguments."""
     return Period(start=args["from_"], end=args["to"])
-
-
-def csv_response(text: str, filename: str) -> Response:
-    """A CSV download."""
-    return Response(text, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def wants_csv(requested_format: str | None) -> bool:

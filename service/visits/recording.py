@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
 import marshmallow as ma
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.domain.checks import check_visit
@@ -29,7 +27,7 @@ from service.events.store import (
 )
 from service.events.streams import stored_streams
 from service.models import Event, User
-from service.projections.dispatch import dispatch_refresh
+from service.unit_of_work import commit_once
 from service.visits.schemas import VisitIn
 
 T = TypeVar("T")
@@ -121,28 +119,9 @@ class VisitRecorder:
         return RecordedVisit(head.id, outcome.replayed, receipt(outcome.event))
 
 
-def commit_with_one_retry(session: Session, attempt: Callable[[], T]) -> T:
-    """Run `attempt` and commit; if a concurrent request took one of its visit ids first, run it once more.
-
-    The second run sees the other request's visit, so the id is then answered as a replay or a 409.
-    """
-    try:
-        result = attempt()
-        session.commit()
-        return result
-    except IntegrityError:
-        session.rollback()
-    result = attempt()
-    session.commit()
-    return result
-
-
 def record_visit(session: Session, user: User, visit: dict[str, Any]) -> RecordedVisit:
     """Record one validated visit and commit; then bring its episode's derived state up to date."""
-    result = commit_with_one_retry(session, lambda: VisitRecorder(session, user, [visit]).record(visit))
-    if not result.replayed:
-        dispatch_refresh([visit["episode_id"]])
-    return result
+    return commit_once(session, lambda: VisitRecorder(session, user, [visit]).record(visit))
 
 
 def record_batch(session: Session, user: User, raw_visits: list[Any]) -> list[BatchItem]:
@@ -152,10 +131,7 @@ def record_batch(session: Session, user: User, raw_visits: list[Any]) -> list[Ba
     nothing; if the commit fails nothing is recorded and the phone's retry of
     the whole batch converges to each visit recorded exactly once.
     """
-    items = commit_with_one_retry(session, lambda: _record_batch(session, user, raw_visits))
-    dispatch_refresh({item.outcome.episode_id for item in items
-                      if isinstance(item.outcome, RecordedVisit) and not item.outcome.replayed})
-    return items
+    return commit_once(session, lambda: _record_batch(session, user, raw_visits))
 
 
 def _record_batch(session: Session, user: User, raw_visits: list[Any]) -> list[BatchItem]:

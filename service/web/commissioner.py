@@ -12,7 +12,7 @@ from service.database import db
 from service.domain.errors import DomainError
 from service.errors import http_status
 from service.reports.csv_output import metrics_csv
-from service.reports.routes import csv_response
+from service.reports.downloads import csv_response
 from service.web.blueprint import web
 from service.web.commissioning import contract_summaries, providers_page
 from service.web.session_auth import page_for, signed_in_user

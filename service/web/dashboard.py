@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 from service.database import db
 from service.domain.errors import ReportNotVisible
 from service.reports.csv_output import episodes_csv, metrics_csv
-from service.reports.routes import csv_response
+from service.reports.downloads import csv_response
 from service.reports.service import effectiveness_report, episode_export
 from service.web.blueprint import web
 from service.web.effectiveness import dashboard

@@ -11,9 +11,8 @@ from flask.typing import ResponseReturnValue
 from service.database import db
 from service.domain.calendar import today_london
 from service.domain.errors import DomainError, NotFound
-from service.episodes import commands
+from service.episodes import service as episodes_service
 from service.episodes.reads import list_episodes
-from service.episodes.routes import committed
 from service.errors import http_status
 from service.web.blueprint import web
 from service.web.episode_page import episode_page
@@ -50,14 +49,13 @@ def acknowledge(episode_id: uuid.UUID, flag: str) -> ResponseReturnValue:
         flash("The note is too long (1,000 characters at most); nothing was recorded.", "error")
         return redirect(back, 303)
     try:
-        commands.acknowledge_flag(db.session, signed_in_user(), episode_id, flag, form.note.data or None, None)
+        episodes_service.acknowledge_flag(db.session, signed_in_user(), episode_id, flag, form.note.data or None, None)
     except DomainError as error:
         if isinstance(error, NotFound):
             raise
         db.session.rollback()
         flash(error.message, "error")
         return redirect(back, 303)
-    committed(episode_id)
     flash(f"{FLAG_LABELS[flag]}: acknowledged.", "success")
     return redirect(back, 303)
 
@@ -118,7 +116,6 @@ def _submit(episode_id: uuid.UUID, form: EpisodeForm, command: Callable[[], obje
             attach_error(form, error)
             status = http_status(error)
         else:
-            committed(episode_id)
             flash(done, "success")
             return redirect(url_for("web.episode", episode_id=episode_id), 303)
     return render_episode(episode_id, form), status
@@ -129,7 +126,7 @@ def _submit(episode_id: uuid.UUID, form: EpisodeForm, command: Callable[[], obje
 def close(episode_id: uuid.UUID) -> ResponseReturnValue:
     """Close the episode with its end date, end need and outcome."""
     form = CloseForm()
-    return _submit(episode_id, form, lambda: commands.close_episode(
+    return _submit(episode_id, form, lambda: episodes_service.close_episode(
         db.session, signed_in_user(), episode_id, form.body(), form.seen_version()), "The episode is closed.")
 
 
@@ -138,6 +135,6 @@ def close(episode_id: uuid.UUID) -> ResponseReturnValue:
 def follow_up(episode_id: uuid.UUID) -> ResponseReturnValue:
     """Record the 91-day follow-up."""
     form = FollowUpForm()
-    return _submit(episode_id, form, lambda: commands.record_follow_up(
+    return _submit(episode_id, form, lambda: episodes_service.record_follow_up(
         db.session, signed_in_user(), episode_id, form.body(), form.seen_version()),
         "The 91-day follow-up is recorded.")
