@@ -109,23 +109,35 @@ class ObservationOut(ma.Schema):
     visit_id = fields.String()
 
 
-class GoalOut(ma.Schema):
-    """A goal with its derived progress."""
+class CaseloadGoalOut(ma.Schema):
+    """A goal and how far it has come, as a worker's caseload shows it (GoalOut adds the rest)."""
 
     id = fields.String()
     domain = fields.String()
     description = fields.String()
     baseline_level = fields.Integer()
     target_level = fields.Integer()
-    target_on = fields.String(allow_none=True)
-    status = fields.String()
     current_level = fields.Integer()
     progress_pct = fields.Float()
-    met = fields.Boolean()
     achieved = fields.Boolean()
+
+
+class GoalOut(CaseloadGoalOut):
+    """A goal with its derived progress."""
+
+    target_on = fields.String(allow_none=True)
+    status = fields.String()
+    met = fields.Boolean()
     achieved_on = fields.String(allow_none=True)
     gas_score = fields.Integer()
     observations = fields.List(fields.Nested(ObservationOut))
+
+
+class EpisodeRefOut(ma.Schema):
+    """Which episode a row of a cross-episode list belongs to."""
+
+    episode_id = fields.String()
+    person_ref = fields.String()
 
 
 class FlagOut(ma.Schema):

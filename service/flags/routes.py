@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
@@ -12,6 +11,7 @@ from marshmallow import fields, validate
 from service.auth.access import BEARER, current_user, require_roles
 from service.database import db
 from service.domain import FLAG_NAMES
+from service.episodes.schemas import EpisodeRefOut, FlagOut
 from service.flags.queries import open_flags
 from service.schemas import PaginationArgs, page_body, page_schema
 
@@ -25,15 +25,8 @@ class FlagReportArgs(PaginationArgs):
     provider_id = fields.UUID()
 
 
-class FlagItemOut(ma.Schema):
-    """One raised flag."""
-
-    episode_id = fields.String()
-    person_ref = fields.String()
-    flag = fields.String()
-    raised_at = fields.String()
-    detail = fields.String()
-    acknowledged = fields.Boolean()
+class FlagItemOut(FlagOut, EpisodeRefOut):
+    """One raised flag, and its episode (the episode's fields come first)."""
 
 
 @blp.route("/flags")

@@ -10,7 +10,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from service.domain.vocabulary import CONCERNS
-from service.episodes.schemas import FIRST_DAY, LAST_DAY
+from service.episodes.schemas import FIRST_DAY, LAST_DAY, CaseloadGoalOut
 from service.schemas import AwareDateTime, StrictSchema, sometimes_absent
 
 MAX_BATCH = 500
@@ -89,19 +89,6 @@ class BatchOut(ma.Schema):
     """Results in the order of the visits sent."""
 
     results = fields.List(fields.Nested(BatchResultOut))
-
-
-class CaseloadGoalOut(ma.Schema):
-    """An active goal and its current level."""
-
-    id = fields.String()
-    domain = fields.String()
-    description = fields.String()
-    baseline_level = fields.Integer()
-    target_level = fields.Integer()
-    current_level = fields.Integer()
-    progress_pct = fields.Float()
-    achieved = fields.Boolean()
 
 
 class CaseloadEpisodeOut(ma.Schema):
