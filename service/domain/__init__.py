@@ -1,6 +1,6 @@
 """Derived state of one reablement episode, computed from its whole event stream."""
 
-from service.domain.episode import EpisodeState, project_episode
+from service.domain.episode import DerivedEpisode, project_episode
 from service.domain.events import StoredEvent
 from service.domain.flags import FLAG_NAMES, FlagState
 from service.domain.follow_up import FollowUp
@@ -8,7 +8,7 @@ from service.domain.goals import GoalState, Observation
 
 __all__ = [
     "FLAG_NAMES",
-    "EpisodeState",
+    "DerivedEpisode",
     "FlagState",
     "FollowUp",
     "GoalState",

@@ -32,7 +32,7 @@ CLOSED = "closed"
 
 
 @dataclass(frozen=True)
-class EpisodeState(Serialisable):
+class DerivedEpisode(Serialisable):
     """Everything the service reports about one episode, derived from its events."""
 
     person_ref: str
@@ -61,7 +61,8 @@ class EpisodeState(Serialisable):
     flags: list[FlagState]
 
 
-def project_episode(events: Sequence[StoredEvent], *, today: date, achievement_confirmations: int = 2) -> EpisodeState:
+def project_episode(events: Sequence[StoredEvent], *, today: date,
+                    achievement_confirmations: int = 2) -> DerivedEpisode:
     """Return the episode's derived state from all its events, given in any order."""
     if achievement_confirmations < 1:
         raise ValueError("achievement_confirmations must be at least 1")
@@ -114,7 +115,7 @@ def project_episode(events: Sequence[StoredEvent], *, today: date, achievement_c
             confirmations=achievement_confirmations,
         )
     )
-    return EpisodeState(
+    return DerivedEpisode(
         person_ref=opened["person_ref"],
         age_at_referral=int(opened["age_at_referral"]),
         provider_id=opened["provider_id"],

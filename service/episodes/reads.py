@@ -9,8 +9,7 @@ from flask import current_app
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from service.domain import EpisodeState as DerivedEpisode
-from service.domain import project_episode
+from service.domain import DerivedEpisode, project_episode
 from service.domain.calendar import today_london
 from service.domain.errors import NotFound
 from service.episodes.access import can_see

@@ -13,8 +13,7 @@ from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from service.database import db
-from service.domain import EpisodeState as DerivedEpisode
-from service.domain import project_episode
+from service.domain import DerivedEpisode, project_episode
 from service.domain.calendar import today_london
 from service.events.streams import stored_streams
 from service.models import EpisodeFlag, EpisodeState, utcnow

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from service.domain import EpisodeState, StoredEvent, project_episode
+from service.domain import DerivedEpisode, StoredEvent, project_episode
 
 # Before the planned end (2026-06-12) and the follow-up date (2026-07-30).
 TODAY = date(2026, 5, 20)
@@ -171,7 +171,7 @@ class EpisodeStream:
         today: date = TODAY,
         confirmations: int = 2,
         events: list[StoredEvent] | None = None,
-    ) -> EpisodeState:
+    ) -> DerivedEpisode:
         """Project the stream as it stands (or `events`, e.g. a reordered copy of it)."""
         return project_episode(
             self.events if events is None else events,

@@ -2,12 +2,12 @@
 
 from datetime import date
 
-from service.domain import FLAG_NAMES, EpisodeState, FlagState
+from service.domain import FLAG_NAMES, DerivedEpisode, FlagState
 
 from .builder import EpisodeStream, at
 
 
-def flag(state: EpisodeState, name: str) -> FlagState | None:
+def flag(state: DerivedEpisode, name: str) -> FlagState | None:
     """Return the named flag if raised."""
     return next((raised for raised in state.flags if raised.flag == name), None)
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.domain import EpisodeState, StoredEvent, project_episode
+from service.domain import DerivedEpisode, StoredEvent, project_episode
 
 from .builder import EpisodeStream
 
@@ -49,7 +49,7 @@ def episode_streams(draw: st.DrawFn) -> list[StoredEvent]:
     return stream.events
 
 
-def project(events: list[StoredEvent]) -> EpisodeState:
+def project(events: list[StoredEvent]) -> DerivedEpisode:
     """Project with the fixed test date."""
     return project_episode(events, today=TODAY)
 

@@ -1,4 +1,4 @@
-"""Rules tightened after review: replays by another worker, workers and closed episodes, dates, role order."""
+"""Refusals that cut across endpoints: another worker reusing a visit id, closed episodes, far dates, role order."""
 
 from __future__ import annotations
 
