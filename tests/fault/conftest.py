@@ -16,7 +16,7 @@ from service.cli.db import upgrade_database
 from service.database import db
 from tests.conftest import TEST_SETTINGS, _unavailable
 from tests.fault.client import Client, sign_in
-from tests.fault.processes import PrivatePostgres, missing_binaries
+from tests.fault.processes import API_APPLICATION, Api, PrivatePostgres, missing_binaries, service_env
 from tests.helpers import make_provider, make_user, username_of
 from tests.integration.workers.redis_server import PrivateRedis
 from workers.jobs import catch_up
@@ -108,6 +108,13 @@ def private_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrivateR
         yield redis
     finally:
         redis.stop()
+
+
+@pytest.fixture(scope="module")
+def queued_api(fault_database: FaultDatabase, private_redis: PrivateRedis, logs: Path) -> Iterator[Api]:
+    """gunicorn serving the API with jobs going to the private Redis."""
+    with Api(service_env(fault_database.url(API_APPLICATION), private_redis.url), logs) as api:
+        yield api
 
 
 @pytest.fixture(scope="module")

@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from tests.fault.client import Client, visit
 from tests.fault.conftest import FaultDatabase
 from tests.fault.probes import refresh_locked, visit_events, wait_for_waiting_backend
-from tests.fault.processes import API_APPLICATION, WORKER_APPLICATION, Api, rq_worker, service_env, wait_until
+from tests.fault.processes import WORKER_APPLICATION, Api, rq_worker, service_env, wait_until
 from tests.integration.workers.redis_server import PrivateRedis
 
 
-@pytest.fixture(scope="module")
-def api(fault_database: FaultDatabase, private_redis: PrivateRedis, logs: Path) -> Iterator[Api]:
-    with Api(service_env(fault_database.url(API_APPLICATION), private_redis.url), logs) as api:
-        yield api
-
-
-
 def test_a_refresh_abandoned_by_a_killed_worker_is_caught_up_by_a_new_worker(
-    fault_database: FaultDatabase, private_redis: PrivateRedis, api: Api, logs: Path
+    fault_database: FaultDatabase, private_redis: PrivateRedis, queued_api: Api, logs: Path
 ) -> None:
-    client: Client = fault_database.client(api.base)
+    client: Client = fault_database.client(queued_api.base)
     env = service_env(fault_database.url(WORKER_APPLICATION), private_redis.url)
     first, second = rq_worker(env, logs, "rq-worker-killed"), rq_worker(env, logs, "rq-worker-new")
     try:

@@ -11,7 +11,6 @@ from tests.fault.client import Client, visit
 from tests.fault.conftest import FaultDatabase
 from tests.fault.probes import visit_events
 from tests.fault.processes import (
-    API_APPLICATION,
     WORKER_APPLICATION,
     Api,
     ServiceProcess,
@@ -23,12 +22,6 @@ from tests.integration.workers.redis_server import PrivateRedis
 
 
 @pytest.fixture(scope="module")
-def api(fault_database: FaultDatabase, private_redis: PrivateRedis, logs: Path) -> Iterator[Api]:
-    with Api(service_env(fault_database.url(API_APPLICATION), private_redis.url), logs) as api:
-        yield api
-
-
-@pytest.fixture(scope="module")
 def worker(fault_database: FaultDatabase, private_redis: PrivateRedis, logs: Path) -> Iterator[ServiceProcess]:
     with rq_worker(service_env(fault_database.url(WORKER_APPLICATION), private_redis.url), logs) as worker:
         yield worker
@@ -36,9 +29,9 @@ def worker(fault_database: FaultDatabase, private_redis: PrivateRedis, logs: Pat
 
 
 def test_every_visit_is_taken_while_redis_is_down_and_derived_state_catches_up_after(
-    fault_database: FaultDatabase, private_redis: PrivateRedis, api: Api, worker: ServiceProcess
+    fault_database: FaultDatabase, private_redis: PrivateRedis, queued_api: Api, worker: ServiceProcess
 ) -> None:
-    client: Client = fault_database.client(api.base)
+    client: Client = fault_database.client(queued_api.base)
     episode = client.open_episode()
     wait_until(lambda: client.health()[1]["projection_lag"] == 0, 30, "the worker to refresh the new episode")
 
@@ -52,7 +45,7 @@ def test_every_visit_is_taken_while_redis_is_down_and_derived_state_catches_up_a
         response = client.post_visit(visit(episode, level=2 + number % 3))
         statuses.append(response.status_code)
 
-    assert statuses == [201] * 30, api.process.log_tail()
+    assert statuses == [201] * 30, queued_api.process.log_tail()
     assert queue_during_outage == "down"
     assert visit_events(fault_database.postgres, fault_database.name, episode.id) == 30
 
