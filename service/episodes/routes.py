@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -36,6 +38,7 @@ blp = Blueprint("episodes", __name__, url_prefix="/api/v1/episodes", description
 
 MANAGERS = ("manager", "admin")
 Response = tuple[dict[str, Any], int, dict[str, str]]
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def parse_if_match(headers: dict[str, Any]) -> int | None:
@@ -53,6 +56,21 @@ def episode_response(episode_id: uuid.UUID, status: int = 200) -> Response:
     """The episode with its ETag."""
     body = read_episode(db.session, current_user(), episode_id)
     return body, status, {"ETag": f'"{body["version"]}"'}
+
+
+def episode_write(body: type[ma.Schema] | None, response: type[ma.Schema], status: int = 200) -> Callable[[F], F]:
+    """What every change to an episode declares: bearer auth, managers and admins, If-Match, its body, its response."""
+
+    def declare(view: F) -> F:
+        view = blp.response(status, response)(view)
+        if body is not None:
+            view = blp.arguments(body)(view)
+        view = blp.arguments(IfMatchArgs, location="headers")(view)
+        view = require_roles(*MANAGERS)(view)
+        declared: F = blp.doc(security=BEARER)(view)
+        return declared
+
+    return declare
 
 
 def goal_response(episode_id: uuid.UUID, goal_id: uuid.UUID | str, status: int = 200) -> Response:
@@ -102,11 +120,7 @@ class EpisodeView(MethodView):
 class AssignmentsView(MethodView):
     """Assign workers."""
 
-    @blp.doc(security=BEARER)
-    @require_roles(*MANAGERS)
-    @blp.arguments(IfMatchArgs, location="headers")
-    @blp.arguments(AssignmentCreate)
-    @blp.response(200, EpisodeOut)
+    @episode_write(AssignmentCreate, EpisodeOut)
     def post(self, headers: dict[str, Any], body: dict[str, Any], episode_id: uuid.UUID) -> Response:
         """Assign a worker of the provider (already assigned: no change)."""
         episodes.assign_worker(db.session, current_user(), episode_id, body["worker_id"], parse_if_match(headers))
@@ -117,10 +131,7 @@ class AssignmentsView(MethodView):
 class AssignmentView(MethodView):
     """Unassign a worker."""
 
-    @blp.doc(security=BEARER)
-    @require_roles(*MANAGERS)
-    @blp.arguments(IfMatchArgs, location="headers")
-    @blp.response(200, EpisodeOut)
+    @episode_write(None, EpisodeOut)
     def delete(self, headers: dict[str, Any], episode_id: uuid.UUID, worker_id: uuid.UUID) -> Response:
         """Unassign a worker (visits they queued offline while assigned are still accepted)."""
         episodes.unassign_worker(db.session, current_user(), episode_id, worker_id, parse_if_match(headers))
@@ -131,11 +142,7 @@ class AssignmentView(MethodView):
 class GoalsView(MethodView):
     """Goals of an episode."""
 
-    @blp.doc(security=BEARER)
-    @require_roles(*MANAGERS)
-    @blp.arguments(IfMatchArgs, location="headers")
-    @blp.arguments(GoalCreate)
-    @blp.response(201, GoalOut)
+    @episode_write(GoalCreate, GoalOut, status=201)
     def post(self, headers: dict[str, Any], body: dict[str, Any], episode_id: uuid.UUID) -> Response:
         """Set a goal (target_level above baseline_level, levels 0-5)."""
         _, goal_id = episodes.set_goal(db.session, current_user(), episode_id, body, parse_if_match(headers))
@@ -146,11 +153,7 @@ class GoalsView(MethodView):
 class GoalView(MethodView):
     """One goal."""
 
-    @blp.doc(security=BEARER)
-    @require_roles(*MANAGERS)
-    @blp.arguments(IfMatchArgs, location="headers")
-    @blp.arguments(GoalRevision)
-    @blp.response(200, GoalOut)
+    @episode_write(GoalRevision, GoalOut)
     def patch(self, headers: dict[str, Any], body: dict[str, Any], episode_id: uuid.UUID,
               goal_id: uuid.UUID) -> Response:
         """Revise a goal's description, target level or target date."""
@@ -162,11 +165,7 @@ class GoalView(MethodView):
 class GoalWithdrawalView(MethodView):
     """Withdraw a goal."""
 
-    @blp.doc(security=BEARER)
-    @require_roles(*MANAGERS)
-    @blp.arguments(IfMatchArgs, location="headers")
-    @blp.arguments(GoalWithdrawal)
-    @blp.response(200, GoalOut)
+    @episode_write(GoalWithdrawal, GoalOut)
     def post(self, headers: dict[str, Any], body: dict[str, Any], episode_id: uuid.UUID,
              goal_id: uuid.UUID) -> Response:
         """Withdraw a goal, with the reason."""
@@ -179,11 +178,7 @@ class GoalWithdrawalView(MethodView):
 class ClosureView(MethodView):
     """Close an episode."""
 
-    @blp.doc(security=BEARER)
-    @require_roles(*MANAGERS)
-    @blp.arguments(IfMatchArgs, location="headers")
-    @blp.arguments(Closure)
-    @blp.response(200, EpisodeOut)
+    @episode_write(Closure, EpisodeOut)
     def post(self, headers: dict[str, Any], body: dict[str, Any], episode_id: uuid.UUID) -> Response:
         """Close with ended_on, end need and outcome (closing twice is 409)."""
         episodes.close_episode(db.session, current_user(), episode_id, body, parse_if_match(headers))
@@ -194,11 +189,7 @@ class ClosureView(MethodView):
 class FollowUpView(MethodView):
     """The 91-day follow-up."""
 
-    @blp.doc(security=BEARER)
-    @require_roles(*MANAGERS)
-    @blp.arguments(IfMatchArgs, location="headers")
-    @blp.arguments(FollowUpCreate)
-    @blp.response(200, EpisodeOut)
+    @episode_write(FollowUpCreate, EpisodeOut)
     def post(self, headers: dict[str, Any], body: dict[str, Any], episode_id: uuid.UUID) -> Response:
         """Record where the person was 91 days after hospital discharge."""
         episodes.record_follow_up(db.session, current_user(), episode_id, body, parse_if_match(headers))
@@ -209,11 +200,7 @@ class FollowUpView(MethodView):
 class FlagAcknowledgementView(MethodView):
     """Acknowledge a flag."""
 
-    @blp.doc(security=BEARER)
-    @require_roles(*MANAGERS)
-    @blp.arguments(IfMatchArgs, location="headers")
-    @blp.arguments(Acknowledgement)
-    @blp.response(200, EpisodeOut)
+    @episode_write(Acknowledgement, EpisodeOut)
     def post(self, headers: dict[str, Any], body: dict[str, Any], episode_id: uuid.UUID, flag: str) -> Response:
         """Acknowledge a raised flag (acknowledging `concern` clears it)."""
         if flag not in FLAG_NAMES:
