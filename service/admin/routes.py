@@ -7,23 +7,12 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
-from service.admin.accounts import (
-    create_provider,
-    create_user,
-    deactivate_user,
-    may_manage_sessions,
-    reactivate_user,
-    set_password,
-)
+from service.admin import service as admin
 from service.admin.schemas import ProviderCreate, ProviderOut, SessionOut, UserCreate, UserOut, UserPatch
 from service.auth.access import BEARER, current_session_id, current_user, require_roles
-from service.auth.sessions import REVOKED, end_session, live_sessions
 from service.database import db
-from service.domain.errors import Conflict, NotFound
 from service.models import Provider, SignInSession, User
-from service.pagination import paginate
 from service.schemas import PaginationArgs, page_body, page_schema
 
 blp = Blueprint("admin", __name__, url_prefix="/api/v1", description="Providers and users.")
@@ -39,9 +28,8 @@ class ProvidersView(MethodView):
     @blp.response(200, page_schema(ProviderOut, "ProviderPage"))
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List providers (any signed-in role)."""
-        rows, total = paginate(db.session, select(Provider).order_by(Provider.name, Provider.id),
-                               args["page"], args["page_size"])
-        return page_body([row[0] for row in rows], args["page"], args["page_size"], total)
+        providers, total = admin.list_providers(db.session, args["page"], args["page_size"])
+        return page_body(providers, args["page"], args["page_size"], total)
 
     @blp.doc(security=BEARER)
     @require_roles("admin")
@@ -49,9 +37,7 @@ class ProvidersView(MethodView):
     @blp.response(201, ProviderOut)
     def post(self, body: dict[str, Any]) -> Provider:
         """Add a provider (admin)."""
-        provider = create_provider(db.session, body["name"], body["kind"])
-        db.session.commit()
-        return provider
+        return admin.add_provider(db.session, body["name"], body["kind"])
 
 
 @blp.route("/users")
@@ -64,8 +50,8 @@ class UsersView(MethodView):
     @blp.response(200, page_schema(UserOut, "UserPage"))
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List users (admin)."""
-        rows, total = paginate(db.session, select(User).order_by(User.username), args["page"], args["page_size"])
-        return page_body([row[0] for row in rows], args["page"], args["page_size"], total)
+        users, total = admin.list_users(db.session, args["page"], args["page_size"])
+        return page_body(users, args["page"], args["page_size"], total)
 
     @blp.doc(security=BEARER)
     @require_roles("admin")
@@ -73,17 +59,7 @@ class UsersView(MethodView):
     @blp.response(201, UserOut)
     def post(self, body: dict[str, Any]) -> User:
         """Add a user (admin). Workers and managers need a provider; passwords 12+ characters."""
-        user = create_user(db.session, body["username"], body["password"], body["role"], body["provider_id"])
-        db.session.commit()
-        return user
-
-
-def _user_or_404(user_id: uuid.UUID) -> User:
-    """The user `user_id`, if it exists."""
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound("No such user.", "user_id")
-    return user
+        return admin.add_user(db.session, body["username"], body["password"], body["role"], body["provider_id"])
 
 
 @blp.route("/users/<uuid:user_id>")
@@ -95,7 +71,7 @@ class UserView(MethodView):
     @blp.response(200, UserOut)
     def get(self, user_id: uuid.UUID) -> User:
         """A user (admin)."""
-        return _user_or_404(user_id)
+        return admin.get_user(db.session, user_id)
 
     @blp.doc(security=BEARER)
     @require_roles("admin")
@@ -106,25 +82,7 @@ class UserView(MethodView):
 
         Deactivating and resetting the password both end every session of the user at once.
         """
-        user = _user_or_404(user_id)
-        if body.get("active") is False and user.id == current_user().id:
-            raise Conflict("You cannot deactivate yourself.", "active")
-        if "password" in body:
-            set_password(db.session, user, body["password"])
-        if body.get("active") is False:
-            deactivate_user(db.session, user)
-        elif body.get("active") is True:
-            reactivate_user(user)
-        db.session.commit()
-        return user
-
-
-def _sessions_owner(user_id: uuid.UUID) -> User:
-    """The user whose sessions the caller may manage; anyone else's is a 404 (never reveal who exists)."""
-    user = db.session.get(User, user_id)
-    if user is None or not may_manage_sessions(current_user(), user):
-        raise NotFound("No such user.", "user_id")
-    return user
+        return admin.update_user(db.session, current_user(), user_id, body)
 
 
 def _session_body(row: SignInSession) -> dict[str, Any]:
@@ -143,9 +101,8 @@ class UserSessionsView(MethodView):
     def get(self, args: dict[str, Any], user_id: uuid.UUID) -> dict[str, Any]:
         """Where the user is signed in: phones and browsers, most recently used first (admin; manager for their
         provider's workers)."""
-        owner = _sessions_owner(user_id)
-        rows, total = paginate(db.session, live_sessions(owner.id), args["page"], args["page_size"])
-        return page_body([_session_body(row[0]) for row in rows], args["page"], args["page_size"], total)
+        rows, total = admin.user_sessions(db.session, current_user(), user_id, args["page"], args["page_size"])
+        return page_body([_session_body(row) for row in rows], args["page"], args["page_size"], total)
 
 
 @blp.route("/users/<uuid:user_id>/sessions/<uuid:session_id>")
@@ -158,9 +115,4 @@ class UserSessionView(MethodView):
     def delete(self, user_id: uuid.UUID, session_id: uuid.UUID) -> None:
         """End the session (a lost phone): its tokens or cookie stop working at once (admin; manager for their
         provider's workers)."""
-        owner = _sessions_owner(user_id)
-        row = db.session.get(SignInSession, session_id)
-        if row is None or row.user_id != owner.id:
-            raise NotFound("No such session.", "session_id")
-        end_session(db.session, row, REVOKED)
-        db.session.commit()
+        admin.revoke_user_session(db.session, current_user(), user_id, session_id)

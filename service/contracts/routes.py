@@ -42,9 +42,7 @@ class ContractsView(MethodView):
     @blp.response(201, ContractOut)
     def post(self, body: dict[str, Any]) -> Contract:
         """Add a contract: provider, period, optional pricing, outcome pot and targets whose weights sum to 1."""
-        contract = create_contract(db.session, body)
-        db.session.commit()
-        return contract
+        return create_contract(db.session, body)
 
 
 @blp.route("/contracts/<uuid:contract_id>")

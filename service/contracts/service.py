@@ -13,12 +13,14 @@ from service.domain.earnings import evaluate_targets
 from service.domain.errors import Invalid, NoSuchContract
 from service.models import Contract, Provider
 from service.reports.service import Period, Pricing, Viewer, provider_metrics, suppression_for
+from service.unit_of_work import unit_of_work
 
 TARGET_FIELDS = ("metric", "comparator", "value", "weight")
 
 
+@unit_of_work
 def create_contract(session: Session, body: dict[str, Any]) -> Contract:
-    """Add a contract from a validated body; the provider must exist."""
+    """Add a contract from a validated body and commit; the provider must exist."""
     if session.get(Provider, body["provider_id"]) is None:
         raise Invalid("No such provider.", "provider_id")
     contract = Contract(
