@@ -1,10 +1,10 @@
 """Per-goal current level, progress, met, achieved and GAS score."""
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from service.domain.goals import GoalState, gas_score, progress_pct
+from service.domain.goals import GoalState, Observation, gas_score, is_achieved, progress_pct
 
 from .builder import EpisodeStream
 
@@ -177,3 +177,19 @@ def test_goals_are_listed_in_the_order_they_were_set() -> None:
         ("a", "withdrawn"),
         ("c", "active"),
     ]
+
+
+def _levels(*levels: int) -> list[Observation]:
+    start = datetime(2026, 3, 1, 10, tzinfo=UTC)
+    return [Observation(start + timedelta(days=day), level, f"v{day}") for day, level in enumerate(levels)]
+
+
+@pytest.mark.parametrize(("levels", "achieved"), [
+    ((1, 2, 4, 4), True),  # the latest two at or above target
+    ((4, 4, 3), False),  # a drop below target breaks the run
+    ((1, 4), False),  # one observation at target is not yet confirmed
+    ((), False),
+])
+def test_a_goal_is_achieved_when_its_latest_two_observations_reach_target(levels: tuple[int, ...],
+                                                                          achieved: bool) -> None:
+    assert is_achieved(_levels(*levels), 4, confirmations=2) is achieved
