@@ -16,7 +16,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Self
 
 import psycopg
 import requests
@@ -46,6 +46,29 @@ def wait_until(predicate: Callable[[], bool], seconds: float, what: str, interva
             break
         time.sleep(interval)
     raise AssertionError(f"timed out after {seconds}s waiting for {what}")
+
+
+class Started:
+    """A context manager that starts on entry (stopping again if starting fails) and stops on exit."""
+
+    def start(self) -> None:
+        """Start the thing."""
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        """Stop the thing."""
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
 
 
 class PrivatePostgres:
@@ -113,7 +136,7 @@ class PrivatePostgres:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
 
-class ServiceProcess:
+class ServiceProcess(Started):
     """One of the service's processes (gunicorn master or `flask worker`), logging to a file."""
 
     def __init__(self, name: str, argv: list[str], env: dict[str, str], directory: Path) -> None:
@@ -135,17 +158,6 @@ class ServiceProcess:
         self._log = self.log_path.open("ab")
         self.process = subprocess.Popen(self.argv, cwd=ROOT, env=self.env, stdout=self._log,
                                         stderr=subprocess.STDOUT, start_new_session=True)
-
-    def __enter__(self) -> ServiceProcess:
-        try:
-            self.start()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.stop()
 
     def alive(self) -> bool:
         """Whether the process is still running."""
@@ -222,7 +234,7 @@ def service_env(database_url: str, redis_url: str | None, **extra: str) -> dict[
     return env
 
 
-class Api:
+class Api(Started):
     """The service under gunicorn, on its own loopback port."""
 
     def __init__(self, env: dict[str, str], directory: Path, workers: int = 2) -> None:
@@ -247,17 +259,6 @@ class Api:
             return len(self.worker_pids()) == self.workers
 
         wait_until(answering, 40, "gunicorn to answer")
-
-    def __enter__(self) -> Api:
-        try:
-            self.start()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.stop()
 
     def worker_pids(self) -> set[int]:
         """The gunicorn worker processes (children of the master)."""
