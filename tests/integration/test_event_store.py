@@ -161,7 +161,7 @@ def test_events_verify_detects_a_removed_event(app: Flask) -> None:
     episode_id = _new_stream(app)
     _append(app, episode_id, 3)
     removed = _events(app, episode_id)[1]
-    if db.dialect == "sqlite":
+    if db.of(app).engine.dialect.name == "sqlite":
         _tamper(app, "SELECT 1")
         with app.app_context(), db.transaction() as session:
             session.execute(text("DROP TRIGGER events_no_delete"))
