@@ -4,6 +4,7 @@ the CLI and the demo seed). Deactivating a user or changing their password ends 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 from flask import current_app
 from sqlalchemy import select
@@ -79,3 +80,12 @@ def may_manage_sessions(actor: User, target: User) -> bool:
         return True
     return (actor.role == "manager" and target.role == "worker" and target.provider_id is not None
             and target.provider_id == actor.provider_id)
+
+
+def usernames_by_id(session: Session, ids: Iterable[str]) -> dict[str, str]:
+    """Usernames of the given user ids (empty strings ignored), by id."""
+    wanted = {uuid.UUID(value) for value in ids if value}
+    if not wanted:
+        return {}
+    rows = session.execute(select(User.id, User.username).where(User.id.in_(wanted)))
+    return {str(row.id): row.username for row in rows}

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from service.domain.outcomes import EARLY_CESSATION
 from service.reports.service import Period, Pricing, Viewer, effectiveness_report, episode_export
+from service.reports.trends import MonthTrend, monthly_trend
 from service.web.charts import Chart, Interval, bar_chart, interval_chart, line_chart, scatter_chart
-from service.web.trends import MonthTrend, monthly_trend
 
 # England's published figures for 2019-20 (DOMAIN.md's anchors).
 ENGLAND_ASCOF_2D = 79.5

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.admin.accounts import usernames_by_id
 from service.domain.corrections import apply_corrections
 from service.domain.events import EVENT_CORRECTED, VISIT_RECORDED
 from service.episodes.reads import read_episode
@@ -66,15 +66,6 @@ class EpisodePage:
     goals: list[GoalView]
     visits: list[VisitEntry]
     log: list[LogEntry]
-
-
-def _usernames(session: Session, ids: Iterable[str]) -> dict[str, str]:
-    """Usernames of the given user ids (actors and workers of the stream)."""
-    wanted = {uuid.UUID(value) for value in ids if value}
-    if not wanted:
-        return {}
-    rows = session.execute(select(User.id, User.username).where(User.id.in_(wanted)))
-    return {str(row.id): row.username for row in rows}
 
 
 def _shown(value: Any, names: Mapping[str, str]) -> str:
@@ -137,7 +128,7 @@ def episode_page(session: Session, user: User, episode_id: uuid.UUID) -> Episode
     events = read_stream(session, episode_id)
     ids = {str(event.actor_id) for event in events if event.actor_id}
     ids |= {str(event.data["worker_id"]) for event in events if event.data.get("worker_id")}
-    names = _usernames(session, ids)
+    names = usernames_by_id(session, ids)
     goal_names = {goal["id"]: goal["description"] for goal in episode["goals"]}
     start = date.fromisoformat(episode["started_on"])
     end = date.fromisoformat(episode["ended_on"] or episode["planned_end_on"])
