@@ -1,11 +1,17 @@
-"""One error body for every error ({"code", "status", "message", "errors"}), and domain errors mapped to HTTP."""
+"""One error body for every error ({"code", "status", "reason", "message", "errors"}), and domain errors mapped to HTTP.
+
+`reason` is a stable snake_case code a client branches on: a domain error's own `reason`, or for refusals that
+happen before any service is asked (bad JSON, unknown routes, body limits, rate limits, crashes) the one in
+HTTP_REASONS for the status.
+"""
 
 from __future__ import annotations
 
 import logging
 from http import HTTPStatus
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
+import marshmallow as ma
 from flask import Flask
 from flask_smorest import Api
 from flask_smorest import abort as smorest_abort
@@ -47,23 +53,73 @@ def flatten_errors(errors: Any) -> dict[str, Any]:
     return flat
 
 
-def error_body(code: int, status: str, message: str | None, errors: Any = None) -> dict[str, Any]:
-    """The error body API.md fixes."""
+# The reason of a refusal no domain error explains, by HTTP status.
+HTTP_REASONS = {
+    400: "bad_request",
+    401: "not_signed_in",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    412: "stale_version",
+    413: "body_too_large",
+    414: "uri_too_long",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "service_unavailable",
+}
+
+
+def error_body(code: int, status: str, message: str | None, errors: Any = None,
+               reason: str | None = None) -> dict[str, Any]:
+    """The standard error body; `reason` defaults to the status's HTTP-level reason."""
     return {
         "code": code,
         "status": status,
+        "reason": reason or HTTP_REASONS.get(code, "error"),
         "message": message or DEFAULT_MESSAGES.get(code, status),
         "errors": flatten_errors(errors),
     }
 
 
+def _subclasses(kind: type[domain.DomainError]) -> list[type[domain.DomainError]]:
+    found: list[type[domain.DomainError]] = []
+    for sub in kind.__subclasses__():
+        found += [sub, *_subclasses(sub)]
+    return found
+
+
+def known_reasons() -> list[str]:
+    """Every reason an error body can carry: each domain error's and each HTTP-level one (the Error schema's enum)."""
+    kinds: list[type[domain.DomainError]] = [domain.DomainError, *_subclasses(domain.DomainError)]
+    reasons = {kind.reason for kind in kinds}
+    return sorted(reasons | set(HTTP_REASONS.values()) | {"error"})
+
+
+class ErrorSchema(ma.Schema):
+    """The error body (documentation only: `error_body` builds it)."""
+
+    code = ma.fields.Integer(metadata={"description": "The HTTP status code."})
+    status = ma.fields.String(metadata={"description": "The HTTP status phrase."})
+    reason = ma.fields.String(metadata={
+        "description": "Why, as a stable snake_case code to branch on; new codes may be added (treat an unknown "
+                       "one by its HTTP status)."})
+    message = ma.fields.String(metadata={"description": "A sentence you can show; its wording may change."})
+    errors = ma.fields.Dict(metadata={"description": "Messages per field (nested for nested fields); may be empty."})
+
+
 class ServiceApi(Api):
     """flask-smorest's Api with this service's error body on every HTTP error and the finished OpenAPI document."""
+
+    ERROR_SCHEMA = ErrorSchema
 
     def _init_spec(self, **kwargs: Any) -> None:
         """Build the spec as flask-smorest does, then render it through `ContractSpec.to_dict` (see its module)."""
         super()._init_spec(**kwargs)
         self.spec.__class__ = ContractSpec
+        cast(ContractSpec, self.spec).reasons = known_reasons
 
     def handle_http_exception(self, error: HTTPException) -> tuple[dict[str, Any], int, dict[str, str]]:
         """Render any HTTPException as the standard error body."""
@@ -76,7 +132,7 @@ class ServiceApi(Api):
         if code == 400 and not message:
             message = DEFAULT_MESSAGES[400]
         headers = dict(data.get("headers") or {})
-        return error_body(code, error.name, message, errors), code, headers
+        return error_body(code, error.name, message, errors, data.get("reason")), code, headers
 
 
 def register_unexpected_error_handler(app: Flask) -> None:
@@ -94,9 +150,9 @@ def register_unexpected_error_handler(app: Flask) -> None:
         return error_body(500, "Internal Server Error", None), 500
 
 
-def abort(code: int, message: str, errors: dict[str, Any] | None = None) -> NoReturn:
-    """Stop the request with the standard error body."""
-    smorest_abort(code, message=message, errors=errors or {})
+def abort(code: int, message: str, errors: dict[str, Any] | None = None, reason: str | None = None) -> NoReturn:
+    """Stop the request with the standard error body (`reason` defaults to the status's HTTP-level one)."""
+    smorest_abort(code, message=message, errors=errors or {}, reason=reason)
     raise AssertionError("unreachable")
 
 
@@ -128,7 +184,7 @@ def status_phrase(code: int) -> str:
 def domain_error_response(error: domain.DomainError) -> tuple[dict[str, Any], int]:
     """The standard error body and HTTP status of a domain refusal."""
     code = http_status(error)
-    body = error_body(code, status_phrase(code), error.message, error.errors)
+    body = error_body(code, status_phrase(code), error.message, error.errors, error.reason)
     return body, code
 
 

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 
 from service.admin.accounts import create_provider, create_user
 from service.database import db
+from service.errors import known_reasons
 
 PASSWORD = "correct horse battery"
 
@@ -50,12 +51,15 @@ def headers_for(app: Flask, client: FlaskClient, role: str, provider_id: uuid.UU
     return sign_in(client, username_of(app, user_id))
 
 
-def assert_error(response: Any, status: int, field: str | None = None) -> dict[str, Any]:
-    """Check the standard error body, optionally that it names `field`."""
+def assert_error(response: Any, status: int, field: str | None = None, reason: str | None = None) -> dict[str, Any]:
+    """Check the standard error body (its `reason` one the API documents), optionally its `field` and `reason`."""
     assert response.status_code == status, (response.status_code, response.get_data(as_text=True))
     body: dict[str, Any] = response.get_json()
-    assert set(body) == {"code", "status", "message", "errors"}, body
+    assert set(body) == {"code", "status", "reason", "message", "errors"}, body
     assert body["code"] == status and body["message"]
+    assert body["reason"] in known_reasons(), body
     if field is not None:
         assert field in body["errors"], body
+    if reason is not None:
+        assert body["reason"] == reason, body
     return body

@@ -6,7 +6,7 @@ The API's conventions are written down once here rather than on every schema:
   `sometimes_absent`; `*_id` strings are UUIDs, `*_at` timestamps and `*_on` dates;
 - requests stay strict; an optional field is simply absent (never `"default": null`); timestamps must carry an offset;
 - a nullable object is `allOf: [$ref]` with `nullable: true` (not `anyOf` with an empty object);
-- each vocabulary is one named enum;
+- each vocabulary is one named enum, error reasons included (`Reason`);
 - every operation has an `operationId` (`service.docs.operations`), `security` (`[]` when public), and each error
   status it can answer, with the one `Error` schema; 401 carries `WWW-Authenticate`, 429 `Retry-After`; episode
   responses carry `ETag`, episode writes accept `If-Match`; CSV answers are declared as `text/csv`.
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from apispec import APISpec
@@ -42,7 +42,7 @@ ENUM_NAMES: dict[frozenset[str], str] = {
     frozenset({"in_house", "external"}): "ProviderKind",
 }
 # Then by the property that carries the vocabulary; otherwise its name in CamelCase.
-PROPERTY_ENUM_NAMES = {"domain": "GoalDomain", "flag": "FlagName", "status": "FollowUpStatus"}
+PROPERTY_ENUM_NAMES = {"domain": "GoalDomain", "flag": "FlagName", "status": "FollowUpStatus", "reason": "Reason"}
 # Responses whose body is an episode or one of its goals carry the episode's ETag.
 ETAG_SCHEMAS = ("EpisodeOut", "GoalOut")
 
@@ -70,18 +70,32 @@ IF_MATCH_NOTE = ("The `ETag` of the episode as you last read it; if the episode 
                  "refused with 412 and nothing changes. Omit it to write whatever the current version is.")
 
 
+# Response schemas whose `reason` is an error reason (elsewhere `reason` is free text, e.g. a withdrawal's).
+REASON_SCHEMAS = ("Error", "BatchResultOut")
+
+
+def _no_reasons() -> list[str]:
+    return []
+
+
 class ContractSpec(APISpec):
     """flask-smorest's APISpec whose document is finished by `finish` every time it is rendered."""
 
+    # Every error reason the API can answer (set by the app: service.errors.known_reasons).
+    reasons: Callable[[], list[str]] = _no_reasons
+
     def to_dict(self) -> dict[str, Any]:
         """The finished document."""
-        return finish(super().to_dict())
+        return finish(super().to_dict(), self.reasons())
 
 
-def finish(generated: dict[str, Any]) -> dict[str, Any]:
+def finish(generated: dict[str, Any], reasons: list[str]) -> dict[str, Any]:
     """Apply the conventions of this module's docstring to a generated document (a new dict)."""
     document = copy.deepcopy(generated)
     schemas: dict[str, Any] = document["components"]["schemas"]
+    for name in REASON_SCHEMAS:
+        if name in schemas:
+            schemas[name]["properties"]["reason"]["enum"] = list(reasons)
     for path, method, operation in _operations(document):
         _finish_operation(path, method, operation)
     requests, responses = _directions(document)

@@ -51,8 +51,8 @@ def _batch_result(item: BatchItem) -> dict[str, Any]:
     """One visit's entry in the batch response: its status, and the event id or why it was refused."""
     outcome = item.outcome
     if isinstance(outcome, DomainError):
-        return {"id": item.visit_id, "status": http_status(outcome), "message": outcome.message,
-                "errors": outcome.errors}
+        return {"id": item.visit_id, "status": http_status(outcome), "reason": outcome.reason,
+                "message": outcome.message, "errors": outcome.errors}
     return {"id": item.visit_id, "status": 200 if outcome.replayed else 201, "event_id": outcome.receipt["event_id"]}
 
 

@@ -81,6 +81,8 @@ class BatchResultOut(ma.Schema):
     id = fields.Raw(metadata={"description": "The visit's id as sent (anything, if the visit was not valid)."})
     status = fields.Integer()
     event_id = sometimes_absent(fields.String(metadata={"description": "When status is 200 or 201."}))
+    reason = sometimes_absent(fields.String(metadata={"description": "When the visit was refused: why, as in the "
+                                                                     "error body."}))
     errors = sometimes_absent(fields.Dict(metadata={"description": "When the visit was refused."}))
     message = sometimes_absent(fields.String(metadata={"description": "When the visit was refused."}))
 

@@ -66,9 +66,10 @@ def test_expired_token_is_401(app: Flask, client: FlaskClient) -> None:
 
 
 def test_missing_and_garbage_tokens_are_401(client: FlaskClient) -> None:
-    assert_error(client.get("/api/v1/providers"), 401)
-    assert_error(client.get("/api/v1/providers", headers={"Authorization": "Bearer nonsense"}), 401)
-    assert_error(client.get("/api/v1/providers", headers={"Authorization": "Basic abc"}), 401)
+    assert_error(client.get("/api/v1/providers"), 401, reason="not_signed_in")
+    assert_error(client.get("/api/v1/providers", headers={"Authorization": "Bearer nonsense"}), 401,
+                 reason="token_invalid")
+    assert_error(client.get("/api/v1/providers", headers={"Authorization": "Basic abc"}), 401, reason="not_signed_in")
 
 
 def test_tokens_are_stored_only_as_hashes(app: Flask, client: FlaskClient) -> None:

@@ -85,11 +85,11 @@ def test_a_spent_refresh_token_presented_again_ends_the_whole_session(app: Flask
 
     reuse = refresh(client, stolen["refresh_token"])  # the thief's copy
 
-    body = assert_error(reuse, 401, "refresh_token")
+    body = assert_error(reuse, 401, "refresh_token", reason="refresh_token_reused")
     assert "already used" in body["message"]
     # Everything of that session is dead: the phone's current access token and its current refresh token.
-    assert not works(client, bearer(renewed))
-    assert_error(refresh(client, renewed["refresh_token"]), 401, "refresh_token")
+    assert_error(client.get("/api/v1/providers", headers=bearer(renewed)), 401, reason="token_revoked")
+    assert_error(refresh(client, renewed["refresh_token"]), 401, "refresh_token", reason="token_revoked")
     # Other sessions of the same worker are untouched.
     assert works(client, world.worker.headers)
     with app.app_context(), db.transaction() as session:
@@ -101,13 +101,14 @@ def test_a_spent_refresh_token_presented_again_ends_the_whole_session(app: Flask
 def test_unknown_and_expired_refresh_tokens_are_refused(app: Flask, world: World) -> None:
     client = world.client
     body = device_sign_in(client, username_of(app, world.worker.id))
-    assert_error(refresh(client, "not-a-refresh-token"), 401, "refresh_token")
+    assert_error(refresh(client, "not-a-refresh-token"), 401, "refresh_token", reason="refresh_token_invalid")
     assert_error(client.post(REFRESH_URL, json={}), 422, "refresh_token")
     assert_error(client.post(REFRESH_URL, json={"refresh_token": body["refresh_token"], "extra": 1}), 422, "extra")
     with app.app_context(), db.transaction() as session:
         session.execute(update(RefreshToken).values(expires_at=utcnow() - timedelta(seconds=1)))
 
-    expired = assert_error(refresh(client, body["refresh_token"]), 401, "refresh_token")
+    expired = assert_error(refresh(client, body["refresh_token"]), 401, "refresh_token",
+                           reason="refresh_token_expired")
 
     assert "expired" in expired["message"]
 
@@ -120,7 +121,8 @@ def test_a_phone_offline_past_its_access_token_refreshes_and_its_queued_visits_s
               for days in (3, 2, 1)]
     with app.app_context(), db.transaction() as session:  # three days offline: the access token has expired
         session.execute(update(AccessToken).values(expires_at=utcnow() - timedelta(days=2)))
-    expired = assert_error(client.post("/api/v1/visits/batch", json={"visits": queued}, headers=bearer(phone)), 401)
+    expired = assert_error(client.post("/api/v1/visits/batch", json={"visits": queued}, headers=bearer(phone)), 401,
+                           reason="token_expired")
     assert "expired" in expired["message"]
 
     renewed = refresh(client, phone["refresh_token"])
@@ -136,7 +138,7 @@ def test_revoke_ends_the_session_of_the_presented_token(app: Flask, world: World
 
     assert client.post("/api/v1/auth/revoke", headers=bearer(phone)).status_code == 204
 
-    revoked = assert_error(client.get("/api/v1/me/caseload", headers=bearer(phone)), 401)
+    revoked = assert_error(client.get("/api/v1/me/caseload", headers=bearer(phone)), 401, reason="token_revoked")
     assert "ended" in revoked["message"]
     assert_error(refresh(client, phone["refresh_token"]), 401, "refresh_token")
     assert works(client, world.worker.headers)  # the worker's other session goes on
@@ -229,10 +231,12 @@ def test_deactivating_a_user_ends_every_session_and_refuses_sign_in(app: Flask, 
     response = patch_user(client, world.worker.id, {"active": False}, world.admin.headers)
 
     assert response.status_code == 200 and response.get_json()["active"] is False
-    assert not works(client, world.worker.headers) and not works(client, bearer(phone))
-    assert_error(refresh(client, phone["refresh_token"]), 401, "refresh_token")
-    refused = assert_error(client.post(TOKEN_URL, json={"username": username, "password": PASSWORD}), 401)
+    assert not works(client, world.worker.headers)
+    assert_error(refresh(client, phone["refresh_token"]), 401, "refresh_token", reason="account_deactivated")
+    refused = assert_error(client.post(TOKEN_URL, json={"username": username, "password": PASSWORD}), 401,
+                           reason="account_deactivated")
     assert "deactivated" in refused["message"]
+    assert_error(client.get("/api/v1/providers", headers=bearer(phone)), 401, reason="account_deactivated")
     assert sessions_of(client, world.worker.id, world.admin.headers).get_json()["total"] == 0
     # Reactivated, they sign in again with their password; no old session comes back.
     assert patch_user(client, world.worker.id, {"active": True}, world.admin.headers).get_json()["active"] is True
@@ -269,3 +273,15 @@ def test_user_changes_are_for_admins_only_and_checked(app: Flask, world: World) 
 def test_access_tokens_cannot_be_configured_beyond_twelve_hours(name: str, value: int) -> None:
     with pytest.raises(RuntimeError, match=name):
         load_settings({name: value})
+
+
+def test_two_refreshes_with_one_token_at_once_cannot_both_continue(app: Flask, world: World) -> None:
+    from tests.integration.api.test_concurrency import _at_once
+
+    phone = device_sign_in(world.client, username_of(app, world.worker.id))
+
+    responses = _at_once(app, [lambda client: refresh(client, phone["refresh_token"])] * 2)
+
+    assert sorted(response.status_code for response in responses) == [200, 401]
+    winner = next(response.get_json() for response in responses if response.status_code == 200)
+    assert not works(world.client, bearer(winner))  # the session ended: one token, two holders
