@@ -49,11 +49,16 @@ def test_every_example_in_the_guide_runs_against_the_demo_data(demo_server: str,
     assert done.returncode == 0, output + done.stderr
     lines = output.splitlines()
     statuses = [match.group(1) for line in lines if (match := re.search(r"HTTP (\d{3})$", line))]
-    # bad sign-in, visit, replay, changed replay, naive timestamp, batch, If-Match current, stale, revoke, revoked
-    assert statuses == ["401", "201", "200", "409", "422", "200", "200", "412", "204", "401"], output
+    # bad sign-in, refresh, visit, replay, changed replay, naive timestamp, batch, If-Match current, stale,
+    # a second phone's refresh, its reused refresh token, revoke, revoked
+    assert statuses == ["401", "200", "201", "200", "409", "422", "200", "200", "412", "200", "401", "204",
+                        "401"], output
     assert line_before(lines, "HTTP 201") == line_before(lines, "HTTP 200"), "a replay returns the original body"
     batch = json.loads(line_before(lines, "HTTP 200", occurrence=1))
     assert [result["status"] for result in batch["results"]] == [200, 201, 422]
     retried = [line.split()[-1] for line in lines if line.startswith("batch retry:")]
     assert retried == ["200", "200", "422"]
     assert "Bearer token for" in output and "worker.homefirst.1" in output
+    assert "x-request-id: guide-example-1" in output.lower() and re.search(r"(?im)^date: \w{3}, ", output)
+    assert re.search(r'"reason": ?"refresh_token_reused"', output) and re.search(r'"reason": ?"token_revoked"', output)
+    assert "session: device GuideApp/1.0 (example)" in output
