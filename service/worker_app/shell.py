@@ -41,7 +41,13 @@ def _shell_headers(response: Response) -> Response:
 @worker_app.route("/")
 def index() -> str:
     """The app shell page (the same for everyone; the page asks the API for the worker's data)."""
-    return render_template("worker_app/index.html")
+    return render_template("worker_app/index.html", modules=module_urls())
+
+
+def module_urls() -> list[str]:
+    """Every ES module of the app, preloaded together so a slow network costs one round trip, not one per import."""
+    return [f"/app/static/{path.relative_to(STATIC).as_posix()}"
+            for path in sorted(STATIC.rglob("*.js")) if path.name != "app.js"]
 
 
 @worker_app.route("/manifest.webmanifest")

@@ -22,6 +22,9 @@ def test_the_shell_page_loads_only_same_origin_modules_under_a_strict_policy(cli
     assert not re.search(r"<script(?![^>]*\bsrc=)", page), "no inline script"
     assert " style=" not in page
     assert re.findall(r'(?:src|href)="(https?:)?//', page) == [], "nothing from another origin"
+    preloaded = set(re.findall(r'<link rel="modulepreload" href="([^"]+)">', page))
+    every_module = {f"/app/static/{path.relative_to(STATIC).as_posix()}" for path in STATIC.rglob("*.js")}
+    assert preloaded | {"/app/static/js/app.js"} == every_module, "one round trip fetches every module"
     assert client.get("/app").status_code in (301, 308)
 
 

@@ -77,6 +77,8 @@ async function route({ keepFocus = false, onlyCaseload = false } = {}) {
     noticeForNextScreen = "";
   }
   showChrome();
+  const focusedLink = keepFocus && main.contains(document.activeElement) ? document.activeElement.getAttribute("href")
+    : null;
   if (!session || hash === "#/sign-in") {
     await showSignIn();
   } else if (hash.startsWith("#/visit/")) {
@@ -89,6 +91,10 @@ async function route({ keepFocus = false, onlyCaseload = false } = {}) {
     // Screen readers hear the new screen's heading; keyboard users start from it.
     const heading = main.querySelector("h1");
     if (heading) heading.focus();
+  } else if (focusedLink) {
+    // A refresh redrew the screen under the worker's finger or keyboard: keep focus on the same link.
+    const again = [...main.querySelectorAll("a[href]")].find((link) => link.getAttribute("href") === focusedLink);
+    if (again) again.focus();
   }
 }
 
