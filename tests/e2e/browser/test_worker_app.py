@@ -25,6 +25,7 @@ from tests.e2e.browser.worker_app_steps import (
     api,
     expire_access_token,
     open_episode,
+    queue_visits,
     record_link,
     record_visit,
     record_visit_by_keyboard,
@@ -151,6 +152,59 @@ def test_a_sync_whose_answer_is_lost_is_retried_and_recorded_once(phone: Callabl
     recorded = visit_events(site.base_url, episode.id)
     assert len(recorded) == 1
     assert levels(recorded[0]) == [(episode.goals[0].id, 2)]
+
+
+def test_a_service_in_trouble_keeps_visits_queued_and_the_app_tries_again(phone: Callable[..., Any],
+                                                                         site: Site) -> None:
+    worker = "worker.homefirst.3"
+    episode = open_episode(site.base_url, worker, ["Hang the washing out"])
+    page = phone(service_workers="block")
+    attempts: list[int] = []
+
+    def unavailable_once(route: Any) -> None:
+        attempts.append(len(attempts) + 1)
+        if len(attempts) == 1:
+            route.fulfill(status=503, content_type="application/json",
+                          body='{"code": 503, "status": "Service Unavailable", "message": "Down for a moment."}')
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/visits/batch", unavailable_once)
+    sign_in(page, site.base_url, worker)
+    wait_for_caseload(page, episode)
+
+    record_visit(page, episode, {0: 1}, duration=10)
+
+    expect(page.locator("#sync-detail")).to_contain_text("The service is having trouble (503). Trying again at")
+    expect(status(page)).to_have_text("1 visit waiting to sync")
+    page.get_by_role("button", name="Sync now").click()  # or wait: the app tries again by itself
+    expect(status(page)).to_have_text("All visits synced", timeout=SYNC_TIMEOUT_MS)
+    assert attempts == [1, 2]
+    assert len(visit_events(site.base_url, episode.id)) == 1
+
+
+def test_a_long_queue_goes_up_in_batches_of_at_most_100(phone: Callable[..., Any], site: Site) -> None:
+    worker = "worker.homefirst.4"
+    episode = open_episode(site.base_url, worker, ["Peel the potatoes"], started_days_ago=2)
+    page = phone(service_workers="block")
+    sizes: list[int] = []
+
+    def count(route: Any) -> None:
+        sizes.append(len(route.request.post_data_json["visits"]))
+        route.continue_()
+
+    page.route("**/api/v1/visits/batch", count)
+    sign_in(page, site.base_url, worker)
+    wait_for_caseload(page, episode)
+    stored = stored_session(page)
+    assert stored is not None
+    queue_visits(page, stored["user"]["id"], episode, 230)
+
+    page.reload()  # the app reads the queue when it opens, and sends it
+
+    expect(status(page)).to_have_text("All visits synced", timeout=SYNC_TIMEOUT_MS)
+    assert sizes == [100, 100, 30]
+    assert len(visit_events(site.base_url, episode.id)) == 230
 
 
 def test_a_visit_the_service_refuses_is_kept_under_needs_attention(phone: Callable[..., Any], site: Site) -> None:

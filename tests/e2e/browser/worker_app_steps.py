@@ -197,3 +197,30 @@ def stored_session(page: Any) -> dict[str, Any] | None:
 def expire_access_token(page: Any) -> None:
     """Make the app believe its access token has run out (as after a shift-long gap)."""
     page.evaluate(EXPIRE_ACCESS_TOKEN)
+
+
+QUEUE_VISITS = """async ({ userId, episodeId, personRef, goalId, count }) => {
+    const db = await new Promise((resolve, reject) => {
+        const opening = indexedDB.open("reablement-worker-app");
+        opening.onerror = () => reject(opening.error);
+        opening.onsuccess = () => resolve(opening.result);
+    });
+    const transaction = db.transaction("queue", "readwrite");
+    for (let index = 0; index < count; index += 1) {
+        const moment = new Date(Date.now() - (index + 1) * 60_000);
+        const occurred = moment.toISOString().replace(/\\.\\d{3}Z$/, "+00:00");
+        const visit = { id: crypto.randomUUID(), episode_id: episodeId, occurred_at: occurred, duration_minutes: 10,
+                        carers: 1, goal_progress: [{ goal_id: goalId, level: index % 6 }], concerns: [],
+                        ready_for_discharge: false };
+        transaction.objectStore("queue").add({ id: visit.id, user_id: userId, episode_id: episodeId,
+                                               person_ref: personRef, saved_at: moment.toISOString(), visit });
+    }
+    await new Promise((resolve, reject) => { transaction.oncomplete = resolve; transaction.onerror = reject; });
+    db.close();
+}"""
+
+
+def queue_visits(page: Any, user_id: str, episode: Episode, count: int) -> None:
+    """Put `count` saved visits straight into the app's queue (as a day of offline work would leave it)."""
+    page.evaluate(QUEUE_VISITS, {"userId": user_id, "episodeId": episode.id, "personRef": episode.person_ref,
+                                 "goalId": episode.goals[0].id, "count": count})
