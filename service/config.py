@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from service.domain.cld import setting_problems
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"
 
@@ -24,6 +26,11 @@ DEFAULTS: dict[str, Any] = {
     "PACKAGE_WEEKS": 72,
     "ACHIEVEMENT_CONFIRMATIONS": 2,
     "SUPPRESSION_MIN_N": 5,
+    # The council's ONS code, written as LA_Code in the CLD export (e.g. E09000033); unset: the
+    # export leaves it empty and the data-quality check says so.
+    "LA_CODE": None,
+    # Optional regular expression every person_ref must match in full before a CLD submission.
+    "PERSON_REF_PATTERN": None,
     # 4 MiB: a full batch of 500 visits fits; anything larger is refused with 413.
     "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
     # Access tokens (and web sessions) last at most 12 hours; phones renew theirs with a refresh token.
@@ -88,7 +95,8 @@ _CASTS: dict[str, type] = {
 }
 
 # Environment variables read besides those in DEFAULTS' casts.
-_ENV_STRINGS = ("ENV", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "QUEUE_NAME", "LOG_LEVEL", "METRICS_TOKEN")
+_ENV_STRINGS = ("ENV", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "QUEUE_NAME", "LOG_LEVEL", "METRICS_TOKEN",
+                "LA_CODE", "PERSON_REF_PATTERN")
 
 
 def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -109,6 +117,9 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     if not settings["DATABASE_URL"]:
         settings["DATABASE_URL"] = _default_database_url()
     _check_token_lifetimes(settings)
+    problems = setting_problems(settings["LA_CODE"], settings["PERSON_REF_PATTERN"])
+    if problems:
+        raise RuntimeError("; ".join(problems))
     return settings
 
 

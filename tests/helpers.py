@@ -15,10 +15,10 @@ from service.errors import known_reasons
 PASSWORD = "correct horse battery"
 
 
-def make_provider(app: Flask, name: str | None = None) -> uuid.UUID:
+def make_provider(app: Flask, name: str | None = None, kind: str = "external") -> uuid.UUID:
     """Create a provider directly in the database."""
     with app.app_context(), db.transaction() as session:
-        return create_provider(session, name or f"Provider {uuid.uuid4().hex[:8]}", "external").id
+        return create_provider(session, name or f"Provider {uuid.uuid4().hex[:8]}", kind).id
 
 
 def make_user(app: Flask, role: str, provider_id: uuid.UUID | None = None, username: str | None = None) -> uuid.UUID:

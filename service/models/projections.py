@@ -38,6 +38,8 @@ class EpisodeState(Base):
     start_need_hours_per_week: Mapped[float] = mapped_column(Float)
     end_need_hours_per_week: Mapped[float | None] = mapped_column(Float)
     outcome: Mapped[str | None] = mapped_column(String(60))
+    # Why reablement stopped early, for the two early cessations CLD splits (None: not given).
+    cessation_reason: Mapped[str | None] = mapped_column(String(30))
     follow_up_eligible: Mapped[bool] = mapped_column(Boolean)
     follow_up_status: Mapped[str | None] = mapped_column(String(20))
     follow_up_assessed_on: Mapped[date | None] = mapped_column(Date)

@@ -1,4 +1,4 @@
-"""CSV renderings of the effectiveness metrics and of the CLD episode export."""
+"""The one CSV writer: effectiveness metrics, the episode analysis export and the CLD Release 2 extract."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
+
+from service.domain.cld import COLUMNS as CLD_COLUMNS
 
 METRIC_COLUMNS: tuple[str, ...] = ("metric", "value", "n", "ci_low", "ci_high", "suppressed")
 EXPORT_COLUMNS: tuple[str, ...] = (
@@ -61,3 +63,8 @@ def metrics_csv(metrics: Mapping[str, Any]) -> str:
 def episodes_csv(episodes: Iterable[Mapping[str, Any]]) -> str:
     """The CLD-style export: one row per closed episode in `EXPORT_COLUMNS` order."""
     return _render(EXPORT_COLUMNS, ([episode[column] for column in EXPORT_COLUMNS] for episode in episodes))
+
+
+def cld_csv(rows: Iterable[Mapping[str, str]]) -> str:
+    """The CLD Release 2 extract: every CLD column, one row per ST-Max service event."""
+    return _render(CLD_COLUMNS, ([row[column] for column in CLD_COLUMNS] for row in rows))

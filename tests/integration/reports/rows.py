@@ -22,6 +22,7 @@ class Row:
     start_need: float = 10.0
     end_need: float | None = 0.0
     outcome: str | None = "no_services_no_identified_needs"
+    cessation_reason: str | None = None
     referral_source: str = "community"
     age: int = 80
     hospital_discharge_on: date | None = None
@@ -33,11 +34,13 @@ class Row:
     person_ref: str = field(default_factory=lambda: f"P-{uuid.uuid4().hex[:8]}")
     episode_id: uuid.UUID = field(default_factory=uuid.uuid4)
 
+    open_since: date = date(2026, 1, 1)
+
     @property
     def started_on(self) -> date:
-        """ended_on − length of stay (or a fixed date for open episodes)."""
+        """ended_on − length of stay (or `open_since` for open episodes)."""
         if self.ended_on is None or self.length_of_stay_days is None:
-            return date(2026, 1, 1)
+            return self.open_since
         return self.ended_on - timedelta(days=self.length_of_stay_days)
 
     @property
@@ -67,7 +70,8 @@ def insert_rows(app: Flask, rows: list[Row]) -> None:
                 hospital_discharge_on=row.hospital_discharge_on, status="closed" if closed else "open",
                 ended_on=row.ended_on, length_of_stay_days=row.length_of_stay_days if closed else None,
                 start_need_hours_per_week=row.start_need, end_need_hours_per_week=row.end_need if closed else None,
-                outcome=row.outcome if closed else None, follow_up_eligible=row.follow_up_eligible,
+                outcome=row.outcome if closed else None,
+                cessation_reason=row.cessation_reason if closed else None, follow_up_eligible=row.follow_up_eligible,
                 follow_up_status=row.follow_up_status, follow_up_assessed_on=None, visits=3,
                 contact_minutes=row.contact_minutes, last_visit_at=None, gas_t_score=row.gas_t_score,
                 active_goals=row.active_goals, achieved_goals=row.achieved_goals, document={},

@@ -1,0 +1,1 @@
+"""Statutory exports: the CLD Release 2 extract and its data-quality check."""
