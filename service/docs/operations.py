@@ -56,6 +56,8 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("get", f"{V1}/reports/effectiveness"): Operation("getEffectivenessReport", (404,), csv=True),
     ("get", f"{V1}/reports/providers"): Operation("compareProviders"),
     ("get", f"{V1}/exports/episodes.csv"): Operation("exportEpisodesCsv", (404,), csv=True),
+    ("get", f"{V1}/exports/cld.csv"): Operation("exportCldCsv", (404,), csv=True),
+    ("get", f"{V1}/exports/cld-check"): Operation("checkCldExport", (404,)),
     ("get", f"{V1}/contracts"): Operation("listContracts"),
     ("post", f"{V1}/contracts"): Operation("createContract"),
     ("get", f"{V1}/contracts/{{contract_id}}"): Operation("getContract"),

@@ -16,7 +16,8 @@ from typing import Any
 
 Z_95 = 1.959964
 
-PROPORTIONS: tuple[str, ...] = ("independent_pct", "ascof_2d_pct", "at_home_91_pct", "goals_achieved_pct")
+PROPORTIONS: tuple[str, ...] = ("independent_pct", "ascof_2a_pct", "ascof_2d_pct", "at_home_91_pct",
+                                "goals_achieved_pct")
 COUNTS: tuple[str, ...] = ("episodes_closed", "episodes_completed", "follow_ups_pending")
 METRICS: tuple[str, ...] = (
     "episodes_closed",
@@ -32,6 +33,7 @@ METRICS: tuple[str, ...] = (
     "mean_ongoing_cost_per_week_gbp",
     "value_per_person_gbp",
     "total_value_gbp",
+    "ascof_2a_pct",
     "ascof_2d_pct",
     "at_home_91_pct",
     "follow_ups_pending",
@@ -39,6 +41,10 @@ METRICS: tuple[str, ...] = (
     "mean_gas_t_score",
     "mean_contact_hours",
 )
+
+# Old names kept in v1 responses, each with the metric it is now called (the 2023-24 ASCOF refresh
+# renumbered "short-term services: no further request for support" from 2D to 2A).
+DEPRECATED_ALIASES: dict[str, str] = {"ascof_2d_pct": "ascof_2a_pct"}
 
 _CENT = Decimal("0.01")
 
@@ -59,8 +65,8 @@ class Aggregates:
     start_need_sum: float = 0.0
     end_need_sum: float = 0.0
     independent: int = 0
-    ascof_2d_numerator: int = 0
-    ascof_2d_denominator: int = 0
+    ascof_2a_numerator: int = 0
+    ascof_2a_denominator: int = 0
     follow_ups_recorded: int = 0
     follow_ups_at_home: int = 0
     follow_ups_pending: int = 0
@@ -169,7 +175,8 @@ def compute_metrics(
         "mean_ongoing_cost_per_week_gbp": round_2dp(mean(a.end_need_sum * rate, done)),
         "value_per_person_gbp": round_2dp(mean(reduction_sum * rate * weeks, done)),
         "total_value_gbp": round_2dp(reduction_sum * rate * weeks),
-        "ascof_2d_pct": share(a.ascof_2d_numerator, a.ascof_2d_denominator),
+        "ascof_2a_pct": share(a.ascof_2a_numerator, a.ascof_2a_denominator),
+        "ascof_2d_pct": share(a.ascof_2a_numerator, a.ascof_2a_denominator),  # deprecated alias of 2A
         "at_home_91_pct": share(a.follow_ups_at_home, a.follow_ups_recorded),
         "follow_ups_pending": a.follow_ups_pending,
         "goals_achieved_pct": share(a.achieved_goals, a.active_goals),

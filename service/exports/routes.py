@@ -22,6 +22,10 @@ blp = Blueprint("statutory_exports", __name__, url_prefix="/api/v1",
                 description="The Adult Social Care Client Level Data (CLD) Release 2 extract and its check.")
 
 
+CLD_CSV = "CSV with every CLD Release 2 column, one row per reablement (ST-Max) service event open at some " \
+          "time in the period; person fields this service does not hold are empty"
+
+
 @blp.route("/exports/cld.csv")
 class CldExportView(MethodView):
     """The ST-Max Service event rows of a CLD return."""
@@ -29,9 +33,7 @@ class CldExportView(MethodView):
     @blp.doc(security=BEARER)
     @require_roles("manager", "admin")
     @blp.arguments(ExportArgs, location="query")
-    @blp.response(200, description="CSV with every CLD Release 2 column, one row per reablement (ST-Max) "
-                                   "service event open at some time in the period; person fields this "
-                                   "service does not hold are empty", content_type="text/csv")
+    @blp.response(200, description=CLD_CSV, content_type="text/csv")
     def get(self, args: dict[str, Any]) -> Response:
         """CLD Release 2 rows for the period (manager: own provider; admin: any or all).
 

@@ -22,6 +22,7 @@ EXPORT_COLUMNS: tuple[str, ...] = (
     "start_need_hours_per_week",
     "end_need_hours_per_week",
     "length_of_stay_days",
+    "cessation_reason",
 )
 
 
@@ -61,7 +62,7 @@ def metrics_csv(metrics: Mapping[str, Any]) -> str:
 
 
 def episodes_csv(episodes: Iterable[Mapping[str, Any]]) -> str:
-    """The CLD-style export: one row per closed episode in `EXPORT_COLUMNS` order."""
+    """The episode analysis export (not a CLD return): one row per closed episode in `EXPORT_COLUMNS` order."""
     return _render(EXPORT_COLUMNS, ([episode[column] for column in EXPORT_COLUMNS] for episode in episodes))
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Subquery, and_, func, select
 from sqlalchemy.orm import Session
 
 from service.domain.metrics import Aggregates
-from service.domain.outcomes import ASCOF_2D_DENOMINATOR, ASCOF_2D_NUMERATOR, EARLY_CESSATION
+from service.domain.outcomes import ASCOF_2A_DENOMINATOR, ASCOF_2A_NUMERATOR, EARLY_CESSATION
 from service.models import EpisodeState, Provider
 
 S = EpisodeState
@@ -20,8 +20,8 @@ S = EpisodeState
 _DONE = S.outcome.not_in(sorted(EARLY_CESSATION))
 
 _INTEGER_FIELDS = frozenset(
-    {"episodes_closed", "episodes_completed", "length_of_stay_n", "independent", "ascof_2d_numerator",
-     "ascof_2d_denominator", "follow_ups_recorded", "follow_ups_at_home", "follow_ups_pending",
+    {"episodes_closed", "episodes_completed", "length_of_stay_n", "independent", "ascof_2a_numerator",
+     "ascof_2a_denominator", "follow_ups_recorded", "follow_ups_at_home", "follow_ups_pending",
      "active_goals", "achieved_goals", "gas_t_score_n"}
 )
 
@@ -29,7 +29,7 @@ Key = uuid.UUID | None
 
 
 def _classified_closures(where: list[ColumnElement[bool]]) -> Subquery:
-    """C with each row's outcome classified once (done, ASCOF 2D numerator/denominator).
+    """C with each row's outcome classified once (done, ASCOF 2A numerator/denominator).
 
     OFFSET 0 keeps the subquery from being merged into the aggregate, so the
     outcome comparisons run once per row rather than once per aggregate.
@@ -38,8 +38,8 @@ def _classified_closures(where: list[ColumnElement[bool]]) -> Subquery:
         select(
             S.provider_id,
             _DONE.label("done"),
-            S.outcome.in_(sorted(ASCOF_2D_NUMERATOR)).label("in_numerator"),
-            S.outcome.in_(sorted(ASCOF_2D_DENOMINATOR)).label("in_denominator"),
+            S.outcome.in_(sorted(ASCOF_2A_NUMERATOR)).label("in_numerator"),
+            S.outcome.in_(sorted(ASCOF_2A_DENOMINATOR)).label("in_denominator"),
             S.length_of_stay_days.label("stay"),
             S.start_need_hours_per_week.label("start_need"),
             S.end_need_hours_per_week.label("end_need"),
@@ -67,8 +67,8 @@ def _closure_columns(closures: Subquery, postgres: bool) -> list[Any]:
         func.sum(c.end_need).filter(done).label("end_need_sum"),
         # SQL form of service.domain.metrics.is_independent.
         func.count().filter(and_(done, c.end_need == 0)).label("independent"),
-        func.count().filter(c.in_numerator).label("ascof_2d_numerator"),
-        func.count().filter(c.in_denominator).label("ascof_2d_denominator"),
+        func.count().filter(c.in_numerator).label("ascof_2a_numerator"),
+        func.count().filter(c.in_denominator).label("ascof_2a_denominator"),
         func.sum(c.active_goals).filter(done).label("active_goals"),
         func.sum(c.achieved_goals).filter(done).label("achieved_goals"),
         func.count(c.gas_t_score).filter(done).label("gas_t_score_n"),
@@ -167,7 +167,7 @@ def aggregate_period_by_provider(session: Session, start: date, end: date) -> di
 def closed_episodes(session: Session, start: date, end: date, provider_id: uuid.UUID | None) -> list[dict[str, Any]]:
     """The closed episodes whose `ended_on` falls in the period, oldest closure first."""
     statement = (
-        select(S.person_ref, S.started_on, S.ended_on, S.outcome, S.start_need_hours_per_week,
+        select(S.person_ref, S.started_on, S.ended_on, S.outcome, S.cessation_reason, S.start_need_hours_per_week,
                S.end_need_hours_per_week, S.length_of_stay_days)
         .where(S.ended_on.between(start, end), *_provider_filter(provider_id))
         .order_by(S.ended_on, S.person_ref, S.episode_id)

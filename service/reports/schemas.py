@@ -7,7 +7,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from service.domain.metrics import COUNTS, METRICS, PROPORTIONS
+from service.domain.metrics import COUNTS, DEPRECATED_ALIASES, METRICS, PROPORTIONS
 from service.schemas import StrictSchema
 
 
@@ -50,10 +50,30 @@ class ProportionOut(ma.Schema):
     suppressed = fields.Boolean()
 
 
+METRIC_DESCRIPTIONS: dict[str, str] = {
+    "ascof_2a_pct": "ASCOF 2A (formerly 2D), computed locally: of episodes ended in the period whose outcome "
+                    "counts towards it, the % with no further request for ongoing support (SALT-era groups). "
+                    "DHSC's calculation from CLD differs: it counts early cessation for other reasons (not "
+                    "hospital) in the numerator, and only new clients (no long-term support in the 91 days "
+                    "before), which this service does not hold.",
+    "ascof_2d_pct": "Deprecated: the same figure as `ascof_2a_pct` under its pre-2023-24 name. Old ASCOF 2D "
+                    "(outcome of short-term services: sequel to service) is new 2A; today's 2D is the "
+                    "91-day measure formerly 2B(1) (see `at_home_91_pct`). Kept in v1; read `ascof_2a_pct`.",
+    "at_home_91_pct": "Older people (65+) at home 91 days after discharge from hospital into reablement "
+                      "(formerly ASCOF 2B(1)); the council's local equivalent of today's 2D, which DHSC computes "
+                      "by linking hospital data.",
+}
+
+
 def _metric_field(name: str) -> fields.Field[Any]:
-    """The output field of one metric."""
+    """The output field of one metric (deprecated aliases are marked so in the OpenAPI document)."""
+    metadata: dict[str, Any] = {}
+    if name in METRIC_DESCRIPTIONS:
+        metadata["description"] = METRIC_DESCRIPTIONS[name]
+    if name in DEPRECATED_ALIASES:
+        metadata["deprecated"] = True
     if name in PROPORTIONS:
-        return fields.Nested(ProportionOut)
+        return fields.Nested(ProportionOut, metadata=metadata)
     if name in COUNTS:
         return fields.Integer()
     return fields.Float(allow_none=True)

@@ -10,9 +10,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from service.domain.cld import SERVICE_COMPONENT_REABLEMENT, SERVICE_TYPE_ST_MAX, event_outcome
 from service.domain.errors import ReportNotVisible
 from service.domain.metrics import Aggregates, compute_metrics
-from service.domain.outcomes import CLD_SERVICE_COMPONENT, CLD_SERVICE_TYPE, cld_event_outcome
 from service.reports import queries
 
 # Roles confined to their own provider; commissioners get suppressed aggregates.
@@ -109,17 +109,22 @@ def providers_report(session: Session, viewer: Viewer, period: Period, pricing: 
 
 def episode_export(session: Session, viewer: Viewer, period: Period,
                    requested: uuid.UUID | None) -> list[dict[str, Any]]:
-    """One CLD-style row per episode closed in the period, for the provider(s) the viewer may see."""
+    """One analysis row per episode closed in the period, for the provider(s) the viewer may see.
+
+    Not a CLD return (that is `service.exports.cld`): our own outcome, cessation reason, needs and
+    length of stay beside the Release 2 Service_Type, Service_Component and Event_Outcome.
+    """
     provider_id = visible_provider(session, viewer, requested)
     return [
         {
             "person_ref": episode["person_ref"],
             "Event_Start_Date": episode["started_on"],
             "Event_End_Date": episode["ended_on"],
-            "Service_Type": CLD_SERVICE_TYPE,
-            "Service_Component": CLD_SERVICE_COMPONENT,
-            "Event_Outcome": cld_event_outcome(episode["outcome"]),
+            "Service_Type": SERVICE_TYPE_ST_MAX,
+            "Service_Component": SERVICE_COMPONENT_REABLEMENT,
+            "Event_Outcome": event_outcome(episode["outcome"], episode["cessation_reason"]),
             "outcome": episode["outcome"],
+            "cessation_reason": episode["cessation_reason"],
             "start_need_hours_per_week": episode["start_need_hours_per_week"],
             "end_need_hours_per_week": episode["end_need_hours_per_week"],
             "length_of_stay_days": episode["length_of_stay_days"],

@@ -24,7 +24,7 @@ COMMISSIONERS = ("commissioner", "admin")
 @web.route("/providers")
 @page_for(*COMMISSIONERS)
 def providers() -> ResponseReturnValue:
-    """Every provider's value per person, % independent, ASCOF 2D and length of stay for a period."""
+    """Every provider's value per person, % independent, ASCOF 2A and length of stay for a period."""
     user = signed_in_user()
     form = period_form(user)
     if not form.validate():

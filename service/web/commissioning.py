@@ -11,7 +11,7 @@ from service.contracts.service import contract_report, list_contracts
 from service.reports import queries
 from service.reports.service import Period, Pricing, Viewer, providers_report
 from service.web.charts import Chart, Interval, interval_chart
-from service.web.effectiveness import ENGLAND_ASCOF_2D, interval_of
+from service.web.effectiveness import ENGLAND_ASCOF_2A, interval_of
 
 # Contracts shown on one page: a council has a handful, so one page is all of them.
 CONTRACTS_SHOWN = 200
@@ -35,12 +35,12 @@ class ContractSummary:
 
 def providers_page(session: Session, viewer: Viewer, period: Period, pricing: Pricing,
                    suppression_min_n: int) -> ProvidersPage:
-    """The providers report with ASCOF 2D and % independent compared across providers."""
+    """The providers report with ASCOF 2A and % independent compared across providers."""
     report = providers_report(session, viewer, period, pricing, suppression_min_n)
     rows = report["providers"]
     charts = {
-        "ascof": interval_chart("ASCOF 2D by provider (95% intervals)", [
-            interval_of(row["provider_name"], row["metrics"]["ascof_2d_pct"], ENGLAND_ASCOF_2D) for row in rows]),
+        "ascof": interval_chart("ASCOF 2A by provider (95% intervals)", [
+            interval_of(row["provider_name"], row["metrics"]["ascof_2a_pct"], ENGLAND_ASCOF_2A) for row in rows]),
         "independent": interval_chart("Independent after reablement by provider (95% intervals)", [
             Interval(row["provider_name"], row["metrics"]["independent_pct"]["value"],
                      row["metrics"]["independent_pct"]["ci_low"], row["metrics"]["independent_pct"]["ci_high"])

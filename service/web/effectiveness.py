@@ -14,9 +14,9 @@ from service.reports.service import Period, Pricing, Viewer, effectiveness_repor
 from service.reports.trends import MonthTrend, monthly_trend
 from service.web.charts import Chart, Interval, bar_chart, interval_chart, line_chart, scatter_chart
 
-# England's published figures for 2019-20 (DOMAIN.md's anchors).
-ENGLAND_ASCOF_2D = 79.5
-ENGLAND_ASCOF_2B1 = 82.0
+# England's published figures for 2019-20 (DOMAIN.md's anchors): old 2D, now 2A, and old 2B(1).
+ENGLAND_ASCOF_2A = 79.5
+ENGLAND_AT_HOME_91 = 82.0
 
 
 @dataclass(frozen=True)
@@ -58,8 +58,8 @@ def dashboard(session: Session, viewer: Viewer, period: Period, requested: uuid.
         "independent": line_chart("Independent after reablement (%)", labels,
                                   [month.independent_pct for month in trend], "%", y_max=100),
         "ascof": interval_chart("ASCOF figures with 95% intervals", [
-            interval_of("2D: no further support", metrics["ascof_2d_pct"], ENGLAND_ASCOF_2D),
-            interval_of("2B(1): home after 91 days", metrics["at_home_91_pct"], ENGLAND_ASCOF_2B1),
+            interval_of("2A: no further request", metrics["ascof_2a_pct"], ENGLAND_ASCOF_2A),
+            interval_of("Home at 91 days (was 2B(1))", metrics["at_home_91_pct"], ENGLAND_AT_HOME_91),
         ]),
     }
     return Dashboard(report=report, trend=trend, charts=charts)

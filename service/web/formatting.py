@@ -9,7 +9,15 @@ from typing import Any
 from flask import Flask
 
 from service.domain.calendar import LONDON
-from service.web.labels import COMPARATOR_LABELS, FLAG_LABELS, FOLLOW_UP_LABELS, METRIC_LABELS, OUTCOME_LABELS
+from service.web.labels import (
+    ASCOF_2A_NOTE,
+    COMPARATOR_LABELS,
+    FLAG_LABELS,
+    FOLLOW_UP_LABELS,
+    METRIC_LABELS,
+    OUTCOME_LABELS,
+    SHOWN_METRICS,
+)
 
 NONE_SHOWN = "–"
 
@@ -87,3 +95,4 @@ def register_filters(app: Flask) -> None:
     """Make the filters available to every template."""
     app.jinja_env.filters.update(number=number, pounds=pounds, percent=percent, interval=interval,
                                  london_time=london_time, day=day, metric_value=metric_value, label=label)
+    app.jinja_env.globals.update(shown_metrics=SHOWN_METRICS, ascof_2a_note=ASCOF_2A_NOTE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from service.domain.metrics import DEPRECATED_ALIASES
 from service.domain.outcomes import OUTCOMES
 from service.domain.vocabulary import FOLLOW_UP_STATUSES
 
@@ -60,12 +61,23 @@ METRIC_LABELS: dict[str, str] = {
     "mean_ongoing_cost_per_week_gbp": "Mean ongoing cost per week (£)",
     "value_per_person_gbp": "Value per person (£)",
     "total_value_gbp": "Total value (£)",
-    "ascof_2d_pct": "ASCOF 2D: no further support (%)",
-    "at_home_91_pct": "ASCOF 2B(1): at home after 91 days (%)",
+    "ascof_2a_pct": "ASCOF 2A: no further request for ongoing support (%)",
+    # The deprecated alias of 2A (an older contract may still target it): shown under its current name.
+    "ascof_2d_pct": "ASCOF 2A: no further request for ongoing support (%)",
+    "at_home_91_pct": "At home 91 days after discharge (formerly ASCOF 2B(1)) (%)",
     "follow_ups_pending": "91-day follow-ups pending",
     "goals_achieved_pct": "Goals achieved (%)",
     "mean_gas_t_score": "Mean GAS T-score",
     "mean_contact_hours": "Mean contact hours",
 }
+
+# Pages show each figure once: a deprecated alias (the same figure under its old name) is left out.
+SHOWN_METRICS: tuple[str, ...] = tuple(name for name in METRIC_LABELS if name not in DEPRECATED_ALIASES)
+
+# Said wherever ASCOF 2A is shown: how our figure differs from the one DHSC computes from the CLD return.
+ASCOF_2A_NOTE = ("ASCOF 2A is worked out here from each episode's outcome. The national figure, worked out "
+                 "from the council's Client Level Data return, also counts people whose reablement stopped "
+                 "early for a reason other than a hospital stay as needing no further support, and only counts "
+                 "people who had no long-term support in the 3 months before, which this service cannot see.")
 
 COMPARATOR_LABELS: dict[str, str] = {"ge": "at least", "le": "at most"}

@@ -88,13 +88,13 @@ def test_commissioner_compares_providers_and_contracts_but_never_reaches_a_perso
         "provider_id": episode["provider_id"], "name": "Home First outcomes contract",
         "starts_on": f"{date.today().year - 1}-01-01", "ends_on": date.today().isoformat(), "outcome_pot_gbp": 50000,
         "targets": [{"metric": "independent_pct", "comparator": "ge", "value": 40, "weight": 0.5},
-                    {"metric": "ascof_2d_pct", "comparator": "ge", "value": 75, "weight": 0.5}]})
+                    {"metric": "ascof_2a_pct", "comparator": "ge", "value": 75, "weight": 0.5}]})
     sign_in(page, site, COMMISSIONER)
     start, end = page.get_by_label("From").input_value(), page.get_by_label("To").input_value()
     api = site.api(COMMISSIONER, "GET", f"/api/v1/reports/providers?from={start}&to={end}")
 
     for row in api["providers"]:
-        for name in ("value_per_person_gbp", "independent_pct", "ascof_2d_pct", "mean_length_of_stay_days"):
+        for name in ("value_per_person_gbp", "independent_pct", "ascof_2a_pct", "mean_length_of_stay_days"):
             cell = page.locator(f'td[data-provider="{row["provider_id"]}"][data-metric="{name}"]')
             assert number(cell.inner_text()) == expected(row["metrics"][name]), (row["provider_name"], name)
     assert episode["person_ref"] not in page.content()

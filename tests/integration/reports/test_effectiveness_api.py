@@ -149,8 +149,9 @@ def test_csv_comes_with_accept_text_csv_or_format_csv(app: Flask, client: FlaskC
     assert by_header.get_data(as_text=True) == by_query.get_data(as_text=True)
     rows = list(csv.DictReader(io.StringIO(by_query.get_data(as_text=True))))
     assert list(rows[0]) == ["metric", "value", "n", "ci_low", "ci_high", "suppressed"]
-    assert len(rows) == 19
+    assert len(rows) == 20  # every metric, the deprecated ascof_2d_pct included
     by_metric = {row["metric"]: row for row in rows}
+    assert {**by_metric["ascof_2d_pct"], "metric": "ascof_2a_pct"} == by_metric["ascof_2a_pct"]
     assert by_metric["episodes_closed"]["value"] == "4"
     assert by_metric["independent_pct"] == {"metric": "independent_pct", "value": "75.00", "n": "4",
                                             "ci_low": "30.06", "ci_high": "95.44", "suppressed": "false"}
@@ -197,3 +198,19 @@ def test_managers_do_not_get_the_side_by_side_report(app: Flask, client: FlaskCl
     provider = make_provider(app)
     assert_error(client.get(PROVIDERS_URL, query_string=MARCH,
                             headers=headers_for(app, client, "manager", provider)), 403)
+
+
+def test_ascof_2a_is_the_old_2d_figure_under_its_current_name(app: Flask, client: FlaskClient) -> None:
+    provider = make_provider(app)
+    insert_rows(app, [
+        Row(provider, outcome="no_services_no_identified_needs"),  # numerator
+        Row(provider, outcome="ongoing_low_level_support"),  # numerator
+        Row(provider, outcome="long_term_support", end_need=6.0),  # denominator only
+        Row(provider, outcome="early_cessation_other", cessation_reason="admitted_to_hospital"),  # excluded
+        Row(provider, outcome="early_cessation_other", cessation_reason="other"),  # excluded (SALT-era groups)
+        Row(provider, outcome="no_services_declined"),  # excluded
+    ])
+    metrics = client.get(URL, query_string=MARCH, headers=headers_for(app, client, "admin")).get_json()["metrics"]
+    # 2 of 3 = 66.67 %, Wilson 20.77 .. 93.85
+    assert metrics["ascof_2a_pct"] == {"value": 66.67, "n": 3, "ci_low": 20.77, "ci_high": 93.85, "suppressed": False}
+    assert metrics["ascof_2d_pct"] == metrics["ascof_2a_pct"]

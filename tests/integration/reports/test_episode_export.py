@@ -1,4 +1,5 @@
-"""GET /exports/episodes.csv: one CLD-style row per episode closed in the period, never across providers."""
+"""GET /exports/episodes.csv: one analysis row per episode closed in the period (not a CLD return), never across
+providers; its CLD columns use the same Release 2 wording as the CLD extract."""
 
 from __future__ import annotations
 
@@ -20,13 +21,15 @@ def read_csv(response: object) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))  # type: ignore[attr-defined]
 
 
-def test_a_manager_exports_their_own_closures_in_the_cld_style(app: Flask, client: FlaskClient) -> None:
+def test_a_manager_exports_their_own_closures_with_release_2_wording(app: Flask, client: FlaskClient) -> None:
     mine, theirs = make_provider(app), make_provider(app)
     insert_rows(app, [
         Row(mine, person_ref="R-2", ended_on=date(2026, 3, 20), length_of_stay_days=35, start_need=31.5,
             end_need=0.0, outcome="no_services_universal_signposted"),
         Row(mine, person_ref="R-1", ended_on=date(2026, 3, 2), length_of_stay_days=42, start_need=14.0,
             end_need=7.5, outcome="long_term_support"),
+        Row(mine, person_ref="R-5", ended_on=date(2026, 3, 25), length_of_stay_days=9, start_need=8.0,
+            end_need=0.0, outcome="early_cessation_nhs_funded_or_deceased", cessation_reason="deceased"),
         Row(mine, person_ref="R-3", ended_on=date(2026, 4, 2)),  # after the period
         Row(mine, person_ref="R-4", ended_on=None),  # still open
         Row(theirs, person_ref="THEIRS", ended_on=date(2026, 3, 10)),
@@ -37,14 +40,21 @@ def test_a_manager_exports_their_own_closures_in_the_cld_style(app: Flask, clien
     assert "episodes.csv" in response.headers["Content-Disposition"]
     assert read_csv(response) == [
         {"person_ref": "R-1", "Event_Start_Date": "2026-01-19", "Event_End_Date": "2026-03-02",
-         "Service_Type": "Short Term Support: ST-Max", "Service_Component": "Reablement",
-         "Event_Outcome": "Long Term Support: Community", "outcome": "long_term_support",
-         "start_need_hours_per_week": "14.00", "end_need_hours_per_week": "7.50", "length_of_stay_days": "42"},
+         "Service_Type": "Short term support: ST-Max", "Service_Component": "Reablement",
+         "Event_Outcome": "Progress to support planning or services", "outcome": "long_term_support",
+         "start_need_hours_per_week": "14.00", "end_need_hours_per_week": "7.50", "length_of_stay_days": "42",
+         "cessation_reason": ""},
         {"person_ref": "R-2", "Event_Start_Date": "2026-02-13", "Event_End_Date": "2026-03-20",
-         "Service_Type": "Short Term Support: ST-Max", "Service_Component": "Reablement",
-         "Event_Outcome": "NFA - Information & Advice / Signposting only",
+         "Service_Type": "Short term support: ST-Max", "Service_Component": "Reablement",
+         "Event_Outcome": "NFA: Information and advice or signposting",
          "outcome": "no_services_universal_signposted",
-         "start_need_hours_per_week": "31.50", "end_need_hours_per_week": "0.00", "length_of_stay_days": "35"},
+         "start_need_hours_per_week": "31.50", "end_need_hours_per_week": "0.00", "length_of_stay_days": "35",
+         "cessation_reason": ""},
+        {"person_ref": "R-5", "Event_Start_Date": "2026-03-16", "Event_End_Date": "2026-03-25",
+         "Service_Type": "Short term support: ST-Max", "Service_Component": "Reablement",
+         "Event_Outcome": "NFA: Deceased", "outcome": "early_cessation_nhs_funded_or_deceased",
+         "start_need_hours_per_week": "8.00", "end_need_hours_per_week": "0.00", "length_of_stay_days": "9",
+         "cessation_reason": "deceased"},
     ]
 
 

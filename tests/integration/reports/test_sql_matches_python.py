@@ -102,6 +102,8 @@ def expected(rows: list[Row], rate: float, weeks: float) -> dict[str, Any]:
         "mean_ongoing_cost_per_week_gbp": mean_or_none([e * rate for e in ends]),
         "value_per_person_gbp": mean_or_none([d * rate * weeks for d in reductions]),
         "total_value_gbp": sum(d * rate * weeks for d in reductions),
+        "ascof_2a_pct": share(sum(1 for r in closed if r.outcome in NUMERATOR),
+                              sum(1 for r in closed if r.outcome in DENOMINATOR)),
         "ascof_2d_pct": share(sum(1 for r in closed if r.outcome in NUMERATOR),
                               sum(1 for r in closed if r.outcome in DENOMINATOR)),
         "at_home_91_pct": share(sum(1 for r in recorded if r.follow_up_status == "at_home"), len(recorded)),

@@ -37,6 +37,7 @@ def test_an_empty_period_gives_nulls_for_means_and_percentages_and_zero_counts()
         "mean_ongoing_cost_per_week_gbp": None,
         "value_per_person_gbp": None,
         "total_value_gbp": 0.0,  # a sum over no one, not a mean
+        "ascof_2a_pct": EMPTY_SHARE,
         "ascof_2d_pct": EMPTY_SHARE,
         "at_home_91_pct": EMPTY_SHARE,
         "follow_ups_pending": 0,
@@ -51,7 +52,7 @@ def test_joe_31_5_hours_to_none_is_worth_39644_64_at_17_48_for_72_weeks() -> Non
     # 2 active goals both achieved, T-score 61.2, 10 visits of 45 minutes.
     joe = Aggregates(episodes_closed=1, episodes_completed=1, length_of_stay_n=1, length_of_stay_sum=42,
                      length_of_stay_median=42, start_need_sum=31.5, end_need_sum=0, independent=1,
-                     ascof_2d_numerator=1, ascof_2d_denominator=1, active_goals=2, achieved_goals=2,
+                     ascof_2a_numerator=1, ascof_2a_denominator=1, active_goals=2, achieved_goals=2,
                      gas_t_score_n=1, gas_t_score_sum=61.2, contact_minutes_sum=450)
     result = metrics(joe, rate=17.48, weeks=72, days=7)
     # 31.5 × 17.48 = 550.62 per week; × 72 weeks = 39,644.64
@@ -91,7 +92,7 @@ def test_one_weekly_hour_reduced_is_worth_1258_56_at_newtons_figures() -> None:
 COHORT = Aggregates(
     episodes_closed=6, episodes_completed=4, length_of_stay_n=4, length_of_stay_sum=164,
     length_of_stay_median=42.0, start_need_sum=50, end_need_sum=7, independent=2,
-    ascof_2d_numerator=2, ascof_2d_denominator=4, follow_ups_recorded=3, follow_ups_at_home=2,
+    ascof_2a_numerator=2, ascof_2a_denominator=4, follow_ups_recorded=3, follow_ups_at_home=2,
     follow_ups_pending=1, active_goals=8, achieved_goals=5, gas_t_score_n=3, gas_t_score_sum=160,
     contact_minutes_sum=2220,
 )
@@ -114,7 +115,8 @@ def test_a_mixed_cohort_gives_every_metric_as_worked_out_by_hand() -> None:
         "mean_ongoing_cost_per_week_gbp": 35.0,  # 7 × 20 / 4
         "value_per_person_gbp": 10750.0,  # 43 × 20 × 50 / 4
         "total_value_gbp": 43000.0,  # 43 × 20 × 50
-        # numerator #1 #3, denominator #1 #2 #3 #6: 2/4
+        # numerator #1 #3, denominator #1 #2 #3 #6: 2/4; 2D is the deprecated name of the same figure
+        "ascof_2a_pct": {"value": 50.0, "n": 4, "ci_low": 15.0, "ci_high": 85.0, "suppressed": False},
         "ascof_2d_pct": {"value": 50.0, "n": 4, "ci_low": 15.0, "ci_high": 85.0, "suppressed": False},
         # 2/3 = 66.67 %, Wilson 20.77 .. 93.85
         "at_home_91_pct": {"value": 66.67, "n": 3, "ci_low": 20.77, "ci_high": 93.85, "suppressed": False},
@@ -128,7 +130,7 @@ def test_a_mixed_cohort_gives_every_metric_as_worked_out_by_hand() -> None:
 
 def test_a_commissioner_sees_the_same_cohort_with_small_proportions_suppressed() -> None:
     result = metrics(COHORT, rate=20, weeks=50, days=14, suppression_min_n=5)
-    for name in ("independent_pct", "ascof_2d_pct", "at_home_91_pct"):  # n = 4, 4, 3
+    for name in ("independent_pct", "ascof_2a_pct", "ascof_2d_pct", "at_home_91_pct"):  # n = 4, 4, 4, 3
         assert result[name]["suppressed"] is True and result[name]["value"] is None
     assert result["goals_achieved_pct"]["value"] == 62.5  # n = 8 is shown
     assert result["independent_pct"]["n"] == 4  # n stays
@@ -136,9 +138,9 @@ def test_a_commissioner_sees_the_same_cohort_with_small_proportions_suppressed()
 
 
 def test_all_early_cessation_counts_as_closed_but_leaves_done_means_null() -> None:
-    # Three closures: nhs_funded_or_deceased and other (both excluded from ASCOF 2D),
+    # Three closures: nhs_funded_or_deceased and other (both excluded from ASCOF 2A),
     # to_long_term_support (denominator only).
-    early = Aggregates(episodes_closed=3, episodes_completed=0, ascof_2d_numerator=0, ascof_2d_denominator=1)
+    early = Aggregates(episodes_closed=3, episodes_completed=0, ascof_2a_numerator=0, ascof_2a_denominator=1)
     result = metrics(early)
     assert result["episodes_closed"] == 3 and result["episodes_completed"] == 0
     for name in ("mean_length_of_stay_days", "median_length_of_stay_days", "mean_start_need_hours",
@@ -148,13 +150,14 @@ def test_all_early_cessation_counts_as_closed_but_leaves_done_means_null() -> No
         assert result[name] is None, name
     assert result["independent_pct"] == EMPTY_SHARE and result["goals_achieved_pct"] == EMPTY_SHARE
     # 0/1 is a real 0 %, not null: Wilson 0 .. 79.35
-    assert result["ascof_2d_pct"] == {"value": 0.0, "n": 1, "ci_low": 0.0, "ci_high": 79.35, "suppressed": False}
+    assert result["ascof_2a_pct"] == {"value": 0.0, "n": 1, "ci_low": 0.0, "ci_high": 79.35, "suppressed": False}
+    assert result["ascof_2d_pct"] == result["ascof_2a_pct"]
 
 
-def test_ascof_2d_is_null_when_every_closure_is_excluded() -> None:
+def test_ascof_2a_is_null_when_every_closure_is_excluded() -> None:
     # Two closures, self-funding and declined: in C, in neither numerator nor denominator.
     excluded = Aggregates(episodes_closed=2, episodes_completed=2, start_need_sum=10, end_need_sum=0, independent=2)
-    assert metrics(excluded)["ascof_2d_pct"] == EMPTY_SHARE
+    assert metrics(excluded)["ascof_2a_pct"] == EMPTY_SHARE == metrics(excluded)["ascof_2d_pct"]
 
 
 def test_need_reduction_pct_is_null_when_nobody_needed_care_at_the_start() -> None:

@@ -1,19 +1,17 @@
-"""The outcome table of DOMAIN.md: early cessation, ASCOF 2D membership, CLD Event_Outcome."""
+"""The outcome table of DOMAIN.md: early cessation and ASCOF 2A (formerly 2D) membership."""
 
 from __future__ import annotations
 
 import pytest
 
 from service.domain.outcomes import (
-    ASCOF_2D_DENOMINATOR,
-    ASCOF_2D_NUMERATOR,
-    CLD_EVENT_OUTCOME,
+    ASCOF_2A_DENOMINATOR,
+    ASCOF_2A_NUMERATOR,
     EARLY_CESSATION,
     OUTCOMES,
-    cld_event_outcome,
 )
 
-# (code, early cessation, ASCOF 2D) copied row by row from DOMAIN.md.
+# (code, early cessation, ASCOF 2A/old 2D) copied row by row from DOMAIN.md.
 TABLE = [
     ("early_cessation_nhs_funded_or_deceased", True, "excluded"),
     ("early_cessation_other", True, "excluded"),
@@ -35,13 +33,6 @@ def test_the_outcome_codes_are_exactly_those_of_the_domain_table() -> None:
 @pytest.mark.parametrize(("code", "early", "ascof"), TABLE)
 def test_each_outcome_is_classified_as_the_domain_table_says(code: str, early: bool, ascof: str) -> None:
     assert (code in EARLY_CESSATION) is early
-    assert (code in ASCOF_2D_NUMERATOR) is (ascof == "numerator")
+    assert (code in ASCOF_2A_NUMERATOR) is (ascof == "numerator")
     # "numerator" rows count in both numerator and denominator; "excluded" rows in neither.
-    assert (code in ASCOF_2D_DENOMINATOR) is (ascof != "excluded")
-
-
-def test_every_outcome_maps_to_a_cld_event_outcome() -> None:
-    assert set(CLD_EVENT_OUTCOME) == set(OUTCOMES)
-    assert cld_event_outcome("no_services_self_funding") == "NFA - Self-funded client (inc. 12wk disregard)"
-    assert cld_event_outcome("ongoing_low_level_support") == "Short Term Support: Ongoing Low Level"
-    assert cld_event_outcome(None) == ""
+    assert (code in ASCOF_2A_DENOMINATOR) is (ascof != "excluded")
