@@ -1,7 +1,7 @@
 """early-cessation reason on the derived episode row (for the CLD export)
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0003
 
 Closures may now say why reablement stopped early (deceased, NHS-funded care,
 admitted to hospital, other); the derived row carries it so the CLD export
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = '0005'
-down_revision = '0002'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
