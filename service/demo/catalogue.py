@@ -77,6 +77,11 @@ ACCOUNTS: tuple[tuple[str, str, str | None], ...] = (
     *((worker, "worker", profile.key) for profile in PROVIDERS for worker in profile.workers),
 )
 
+# Why early cessations happened, weighted: most "other" stops are hospital admissions.
+CESSATION_REASON_MIX: dict[str, dict[str, int]] = {
+    "early_cessation_nhs_funded_or_deceased": {"nhs_funded_care": 2, "deceased": 1},
+    "early_cessation_other": {"admitted_to_hospital": 3, "other": 1},
+}
 
 # Goals in people's own words, by DOMAIN.md goal domain.
 GOALS: dict[str, tuple[str, ...]] = {

@@ -6,6 +6,7 @@ import random
 from datetime import date, timedelta
 
 from service.demo.catalogue import (
+    CESSATION_REASON_MIX,
     GOALS,
     OTHER_FOLLOW_UP,
     PROVIDERS,
@@ -75,13 +76,22 @@ def plan_goals(rng: random.Random, started_on: date) -> tuple[GoalPlan, ...]:
     return tuple(goals)
 
 
+def cessation_reason(outcome: str, person_ref: str) -> str | None:
+    """Why an early cessation happened, drawn from its own stream so the rest of the cohort is unchanged."""
+    mix = CESSATION_REASON_MIX.get(outcome)
+    if mix is None:
+        return None
+    return random.Random(f"cessation:{person_ref}").choices(list(mix), weights=list(mix.values()))[0]
+
+
 def plan_closure(rng: random.Random, outcome: str, ended_on: date, start_need: float,
-                 profile: ProviderProfile) -> ClosurePlan:
+                 profile: ProviderProfile, person_ref: str) -> ClosurePlan:
     """The closure, with an end need consistent with the outcome (a package only when long-term support follows)."""
     end_need = 0.0
     if outcome in NEEDS_END_PACKAGE:
         end_need = max(1.0, round(start_need * rng.uniform(*profile.end_need_share) * 2) / 2)
-    return ClosurePlan(ended_on=ended_on, end_need_hours_per_week=end_need, outcome=outcome)
+    return ClosurePlan(ended_on=ended_on, end_need_hours_per_week=end_need, outcome=outcome,
+                       cessation_reason=cessation_reason(outcome, person_ref))
 
 
 def plan_follow_up(rng: random.Random, profile: ProviderProfile, discharged_on: date | None, age: int,
@@ -121,7 +131,7 @@ def plan_episode(rng: random.Random, profile: ProviderProfile, person_ref: str, 
                          start_need=start_need, with_concern=rng.random() < profile.concern_share,
                          ends_ready=outcome is not None and outcome not in EARLY_CESSATION)
     visits = plan_visits(rng, profile, goals, course)
-    closure = plan_closure(rng, outcome, last_day, start_need, profile) if outcome else None
+    closure = plan_closure(rng, outcome, last_day, start_need, profile, person_ref) if outcome else None
     return EpisodePlan(
         provider=profile.key, person_ref=person_ref, age_at_referral=age,
         referral_source="hospital_discharge" if from_hospital else "community", referred_on=referred_on,

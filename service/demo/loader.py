@@ -95,7 +95,7 @@ def load_episode(session: Session, plan: EpisodePlan, accounts: DemoAccounts) ->
         commands.close_episode(session, manager, episode_id, CLOSURE_SCHEMA.load({
             "ended_on": plan.closure.ended_on.isoformat(),
             "end_need_hours_per_week": plan.closure.end_need_hours_per_week,
-            "outcome": plan.closure.outcome}), None)
+            "outcome": plan.closure.outcome, "cessation_reason": plan.closure.cessation_reason}), None)
     if plan.follow_up is not None:
         commands.record_follow_up(session, manager, episode_id, FOLLOW_UP_SCHEMA.load({
             "assessed_on": plan.follow_up.assessed_on.isoformat(), "status": plan.follow_up.status}), None)

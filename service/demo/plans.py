@@ -40,6 +40,7 @@ class ClosurePlan:
     ended_on: date
     end_need_hours_per_week: float
     outcome: str
+    cessation_reason: str | None = None
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from service.domain.calendar import london_date, today_london
+from service.domain.cld import CESSATION_REASONS_BY_OUTCOME, cessation_reason_allowed
 from service.domain.errors import AfterEpisodeEnd, Invalid, NotAssigned
 from service.domain.facts import EpisodeFacts
 from service.domain.follow_up import HOSPITAL_DISCHARGE
@@ -54,7 +55,7 @@ def check_levels(baseline: int, target: int) -> None:
 
 
 def check_closure(started_on: date, body: dict[str, Any], *, today: date | None = None) -> None:
-    """The closure rules: dates, and end need consistent with the outcome."""
+    """The closure rules: dates, end need consistent with the outcome, a reason only where CLD has one."""
     if body["ended_on"] < started_on:
         raise Invalid("Cannot be before started_on.", "ended_on")
     if body["ended_on"] > (today or today_london()):
@@ -64,6 +65,11 @@ def check_closure(started_on: date, body: dict[str, Any], *, today: date | None 
         raise Invalid(f"Must be above 0 for outcome {body['outcome']}.", "end_need_hours_per_week")
     if body["outcome"] in NO_SERVICES and end_need != 0:
         raise Invalid(f"Must be 0 for outcome {body['outcome']}.", "end_need_hours_per_week")
+    if not cessation_reason_allowed(body["outcome"], body.get("cessation_reason")):
+        allowed = CESSATION_REASONS_BY_OUTCOME.get(body["outcome"])
+        raise Invalid(f"Must be one of {', '.join(allowed)} for outcome {body['outcome']}." if allowed else
+                      f"Only an early cessation not leading to long-term support has a reason, "
+                      f"not {body['outcome']}.", "cessation_reason")
 
 
 def check_follow_up(hospital_discharge_on: date | None, body: dict[str, Any], *, today: date | None = None) -> None:

@@ -48,6 +48,7 @@ class DerivedEpisode(Serialisable):
     ended_on: date | None
     end_need_hours_per_week: float | None
     outcome: str | None
+    cessation_reason: str | None
     worker_ids: list[str]
     follow_up: FollowUp | None
     version: int
@@ -129,6 +130,7 @@ def project_episode(events: Sequence[StoredEvent], *, today: date,
         ended_on=None if closed is None else parse_date(closed["ended_on"]),
         end_need_hours_per_week=None if closed is None else float(closed["end_need_hours_per_week"]),
         outcome=None if closed is None else closed["outcome"],
+        cessation_reason=None if closed is None else closed.get("cessation_reason"),
         worker_ids=_assigned_workers(effective),
         follow_up=follow_up,
         version=max(event.version for event in events),

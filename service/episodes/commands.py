@@ -156,9 +156,11 @@ def close_episode(session: Session, user: User, episode_id: uuid.UUID, body: dic
     if not writer.facts.is_open:
         raise EpisodeClosed("The episode is already closed.")
     check_closure(writer.facts.started_on, body)
+    reason = body.get("cessation_reason")
     writer.append("EpisodeClosed", {"ended_on": iso_value(body["ended_on"]),
                                     "end_need_hours_per_week": float(body["end_need_hours_per_week"]),
-                                    "outcome": body["outcome"]})
+                                    "outcome": body["outcome"],
+                                    **({"cessation_reason": reason} if reason else {})})
     return writer.head
 
 

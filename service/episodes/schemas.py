@@ -8,6 +8,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from service.domain import FLAG_NAMES
+from service.domain.cld import CESSATION_REASONS
 from service.domain.outcomes import OUTCOMES
 from service.domain.vocabulary import FOLLOW_UP_STATUSES, GOAL_DOMAINS, REFERRAL_SOURCES
 from service.schemas import PaginationArgs, StrictSchema, page_schema
@@ -77,6 +78,12 @@ class Closure(StrictSchema):
     ended_on = fields.Date(required=True, validate=PLAUSIBLE_DAY)
     end_need_hours_per_week = fields.Float(required=True, allow_nan=False, validate=HOURS)
     outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    cessation_reason = fields.String(
+        allow_none=True, validate=validate.OneOf(CESSATION_REASONS),
+        metadata={"description": "Why reablement stopped early, for the two early cessations the CLD return "
+                                 "tells apart: `deceased` or `nhs_funded_care` with "
+                                 "`early_cessation_nhs_funded_or_deceased`; `admitted_to_hospital` or `other` "
+                                 "with `early_cessation_other`. Optional; any other pairing is a 422."})
 
 
 class FollowUpCreate(StrictSchema):
@@ -174,6 +181,8 @@ class EpisodeOut(ma.Schema):
     start_need_hours_per_week = fields.Float()
     end_need_hours_per_week = fields.Float(allow_none=True)
     outcome = fields.String(allow_none=True)
+    cessation_reason = fields.String(allow_none=True, metadata={
+        "description": "Why an early cessation happened, when the closure said (see Closure)."})
     worker_ids = fields.List(fields.String())
     version = fields.Integer()
     projected_version = fields.Integer()

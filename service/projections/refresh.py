@@ -98,6 +98,7 @@ def _state_row(episode_id: uuid.UUID, state: DerivedEpisode) -> dict[str, Any]:
         "start_need_hours_per_week": state.start_need_hours_per_week,
         "end_need_hours_per_week": state.end_need_hours_per_week,
         "outcome": state.outcome,
+        "cessation_reason": state.cessation_reason,
         "follow_up_eligible": follow_up is not None,
         "follow_up_status": follow_up.status if follow_up else None,
         "follow_up_assessed_on": follow_up.assessed_on if follow_up else None,

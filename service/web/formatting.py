@@ -11,6 +11,7 @@ from flask import Flask
 from service.domain.calendar import LONDON
 from service.web.labels import (
     ASCOF_2A_NOTE,
+    CESSATION_REASON_LABELS,
     COMPARATOR_LABELS,
     FLAG_LABELS,
     FOLLOW_UP_LABELS,
@@ -83,11 +84,11 @@ def metric_value(name: str, value: Any) -> str:
 
 
 def label(code: str | None, kind: str) -> str:
-    """The reader's words for a code of `kind` (flag, outcome, follow_up, metric, comparator); the code if unknown."""
+    """The reader's words for a code of `kind` (flag, outcome, cessation_reason, follow_up, metric, comparator)."""
     if code is None:
         return NONE_SHOWN
     tables = {"flag": FLAG_LABELS, "outcome": OUTCOME_LABELS, "follow_up": FOLLOW_UP_LABELS,
-              "metric": METRIC_LABELS, "comparator": COMPARATOR_LABELS}
+              "metric": METRIC_LABELS, "comparator": COMPARATOR_LABELS, "cessation_reason": CESSATION_REASON_LABELS}
     return tables[kind].get(code, code.replace("_", " "))
 
 

@@ -21,7 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from service.web.labels import FOLLOW_UP_LABELS, OUTCOME_LABELS
+from service.web.labels import CESSATION_REASON_LABELS, FOLLOW_UP_LABELS, OUTCOME_LABELS
 
 
 def choices(prompt: str, options: Mapping[str, str]) -> list[SelectChoice]:
@@ -65,11 +65,14 @@ class CloseForm(EpisodeForm):
                                          render_kw={"step": "0.5", "min": "0", "max": "168", "inputmode": "decimal"})
     outcome = SelectField("Outcome", choices=choices("Choose the outcome", OUTCOME_LABELS),
                           validators=[DataRequired(message="Choose the outcome.")])
+    cessation_reason = SelectField(
+        "If reablement stopped early and did not lead to long-term support: why (optional)",
+        choices=choices("Not recorded", CESSATION_REASON_LABELS), validators=[Optional()])
 
     def body(self) -> dict[str, Any]:
         """The closure as `commands.close_episode` takes it."""
         return {"ended_on": self.ended_on.data, "end_need_hours_per_week": self.end_need_hours_per_week.data,
-                "outcome": self.outcome.data}
+                "outcome": self.outcome.data, "cessation_reason": self.cessation_reason.data or None}
 
 
 class FollowUpForm(EpisodeForm):

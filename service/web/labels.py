@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from service.domain.cld import CESSATION_REASONS
 from service.domain.metrics import DEPRECATED_ALIASES
 from service.domain.outcomes import OUTCOMES
 from service.domain.vocabulary import FOLLOW_UP_STATUSES
@@ -29,6 +30,15 @@ OUTCOME_LABELS: dict[str, str] = {
     "no_services_no_identified_needs": "No services – no identified needs",
 }
 assert set(OUTCOME_LABELS) == set(OUTCOMES)
+
+# Why reablement stopped early (only for the two early cessations the CLD return tells apart).
+CESSATION_REASON_LABELS: dict[str, str] = {
+    "deceased": "The person died",
+    "nhs_funded_care": "NHS-funded care or end-of-life care",
+    "admitted_to_hospital": "Admitted to hospital",
+    "other": "Another reason",
+}
+assert set(CESSATION_REASON_LABELS) == set(CESSATION_REASONS)
 
 FOLLOW_UP_LABELS: dict[str, str] = {
     "at_home": "At home (own home, extra care housing or adult placement)",

@@ -129,7 +129,7 @@ def test_ascof_2a_from_the_cld_rows_matches_our_report(app: Flask, client: Flask
     assert exported.status_code == 200
     rows = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True))))
     report = client.get("/api/v1/reports/effectiveness", query_string=period, headers=admin).get_json()
-    ours = report["metrics"]["ascof_2d_pct"]
+    ours = report["metrics"]["ascof_2a_pct"]
 
     with app.app_context(), db.transaction() as session:
         outcomes = {str(episode_id): outcome for episode_id, outcome

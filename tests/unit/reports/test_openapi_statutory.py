@@ -35,3 +35,10 @@ def test_ascof_2a_is_documented_and_2d_is_deprecated_with_what_it_became() -> No
     targets = document()["components"]["schemas"]["TargetIn"]["properties"]["metric"]["enum"]
     assert "ascof_2a_pct" in targets and "ascof_2d_pct" in targets
 
+
+
+def test_closures_document_the_optional_cessation_reason() -> None:
+    closure = document()["components"]["schemas"]["Closure"]["properties"]
+    assert closure["cessation_reason"]["enum"] == ["deceased", "nhs_funded_care", "admitted_to_hospital", "other",
+                                                   None]  # null: not given
+    assert "cessation_reason" not in document()["components"]["schemas"]["Closure"].get("required", [])
