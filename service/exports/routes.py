@@ -10,13 +10,12 @@ from flask_smorest import Blueprint
 
 from service.auth.access import BEARER, require_roles
 from service.database import db
-from service.errors import abort
 from service.exports.cld import cld_check, cld_rows
 from service.exports.schemas import CldCheckOut
 from service.reports.csv_output import cld_csv
-from service.reports.routes import NOT_VISIBLE, csv_response, period_of, viewer
+from service.reports.downloads import csv_response
+from service.reports.routes import period_of, viewer
 from service.reports.schemas import ExportArgs
-from service.reports.service import ReportNotVisible
 
 blp = Blueprint("statutory_exports", __name__, url_prefix="/api/v1",
                 description="The Adult Social Care Client Level Data (CLD) Release 2 extract and its check.")
@@ -41,10 +40,7 @@ class CldExportView(MethodView):
         An episode still open at the period end has an empty end date and outcome. Run
         `/exports/cld-check` first: it lists the rows to fix before submission.
         """
-        try:
-            rows = cld_rows(db.session, viewer(), period_of(args), args["provider_id"], current_app.config)
-        except ReportNotVisible:
-            abort(404, NOT_VISIBLE)
+        rows = cld_rows(db.session, viewer(), period_of(args), args["provider_id"], current_app.config)
         return csv_response(cld_csv(rows), "cld.csv")
 
 
@@ -61,7 +57,4 @@ class CldCheckView(MethodView):
         not matching PERSON_REF_PATTERN, LA_CODE not set (errors); early cessation without its reason
         (warning). Manager: own provider; admin: any or all.
         """
-        try:
-            return cld_check(db.session, viewer(), period_of(args), args["provider_id"], current_app.config)
-        except ReportNotVisible:
-            abort(404, NOT_VISIBLE)
+        return cld_check(db.session, viewer(), period_of(args), args["provider_id"], current_app.config)

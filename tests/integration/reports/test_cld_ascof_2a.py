@@ -34,9 +34,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from service.clock import today_london
 from service.database import db
 from service.demo.catalogue import DEMO_PASSWORD
+from service.domain.calendar import today_london
 from service.models import EpisodeState
 from tests.helpers import sign_in
 
