@@ -52,7 +52,7 @@ def _replacement(writer: EpisodeWriter, event: Event, data: dict[str, Any]) -> d
     if event.type == "EpisodeClosed":
         check_closure(facts.started_on, loaded)
     if event.type == "FollowUpRecorded":
-        check_follow_up(facts.hospital_discharge_on, loaded)
+        check_follow_up(facts, loaded)
     if event.type == "GoalSet":
         check_levels(loaded["baseline_level"], loaded["target_level"])
         loaded["goal_id"] = event.data["goal_id"]

@@ -8,9 +8,9 @@ from typing import Any
 
 from service.domain.calendar import london_date, today_london
 from service.domain.cld import CESSATION_REASONS_BY_OUTCOME, cessation_reason_allowed
-from service.domain.errors import AfterEpisodeEnd, Invalid, NotAssigned
+from service.domain.errors import AfterEpisodeEnd, Invalid, NoFollowUp, NotAssigned
 from service.domain.facts import EpisodeFacts
-from service.domain.follow_up import HOSPITAL_DISCHARGE
+from service.domain.follow_up import FOLLOW_UP_MIN_AGE, HOSPITAL_DISCHARGE, follow_up_due_on
 from service.domain.outcomes import NEEDS_END_PACKAGE, NO_SERVICES
 
 # A phone's clock may run a little ahead of the server's.
@@ -72,9 +72,23 @@ def check_closure(started_on: date, body: dict[str, Any], *, today: date | None 
                       f"not {body['outcome']}.", "cessation_reason")
 
 
-def check_follow_up(hospital_discharge_on: date | None, body: dict[str, Any], *, today: date | None = None) -> None:
-    """A follow-up (recorded or corrected) cannot be assessed before the discharge it follows, nor in the future."""
-    if hospital_discharge_on and body["assessed_on"] < hospital_discharge_on:
-        raise Invalid("Cannot be before hospital_discharge_on.", "assessed_on")
+def check_follow_up(facts: EpisodeFacts, body: dict[str, Any], *, today: date | None = None) -> None:
+    """The 91-day follow-up rule (ASCOF 2B(1)), for recording a follow-up and for correcting one.
+
+    Only an eligible episode has one (referred on hospital discharge, aged 65 or over at referral: NoFollowUp naming
+    the field that rules it out), assessed on or after the discharge + 91 days and not in the future (Invalid naming
+    `assessed_on`). Both are 422s; the pages show the follow-up form only where this would accept it.
+    """
+    if facts.referral_source != HOSPITAL_DISCHARGE:
+        raise NoFollowUp("Only people referred on hospital discharge have a 91-day follow-up.", "referral_source")
+    if facts.age_at_referral < FOLLOW_UP_MIN_AGE:
+        raise NoFollowUp(f"Only people aged {FOLLOW_UP_MIN_AGE} or over at referral have a 91-day follow-up.",
+                         "age_at_referral")
+    due_on = follow_up_due_on(facts.referral_source, facts.age_at_referral, facts.hospital_discharge_on)
+    if due_on is None:
+        raise NoFollowUp("The episode has no hospital discharge date to count 91 days from.", "hospital_discharge_on")
+    if body["assessed_on"] < due_on:
+        raise Invalid(f"Must be on or after {due_on.isoformat()}, 91 days after the hospital discharge.",
+                      "assessed_on")
     if body["assessed_on"] > (today or today_london()):
         raise Invalid("Cannot be in the future.", "assessed_on")

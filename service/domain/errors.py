@@ -142,8 +142,8 @@ class GoalWithdrawn(Conflict):
     reason = "goal_withdrawn"
 
 
-class NoFollowUp(Conflict):
-    """The episode is not eligible for a 91-day follow-up."""
+class NoFollowUp(Invalid):
+    """The episode is not eligible for a 91-day follow-up (a 422 naming the field that rules it out)."""
 
     reason = "no_follow_up"
 

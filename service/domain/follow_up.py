@@ -26,6 +26,13 @@ def is_follow_up_eligible(referral_source: str, age_at_referral: int) -> bool:
     return referral_source == HOSPITAL_DISCHARGE and age_at_referral >= FOLLOW_UP_MIN_AGE
 
 
+def follow_up_due_on(referral_source: str, age_at_referral: int, hospital_discharge_on: date | None) -> date | None:
+    """The first day a 91-day follow-up may be assessed: the discharge + 91 days; None when there is no follow-up."""
+    if not is_follow_up_eligible(referral_source, age_at_referral) or hospital_discharge_on is None:
+        return None
+    return hospital_discharge_on + FOLLOW_UP_AFTER
+
+
 def read_follow_up(
     *,
     referral_source: str,
@@ -34,9 +41,10 @@ def read_follow_up(
     events: Iterable[StoredEvent],
 ) -> FollowUp | None:
     """Return the episode's follow-up, or None when the episode is not eligible for one."""
-    if not is_follow_up_eligible(referral_source, age_at_referral) or hospital_discharge_on is None:
+    due_on = follow_up_due_on(referral_source, age_at_referral, hospital_discharge_on)
+    if due_on is None:
         return None
-    follow_up = FollowUp(due_on=hospital_discharge_on + FOLLOW_UP_AFTER, status=None, assessed_on=None)
+    follow_up = FollowUp(due_on=due_on, status=None, assessed_on=None)
     for event in events:
         if event.type == FOLLOW_UP_RECORDED:
             follow_up = FollowUp(

@@ -16,11 +16,9 @@ from service.domain.errors import (
     FollowUpRecorded,
     GoalWithdrawn,
     Invalid,
-    NoFollowUp,
     NoSuchGoal,
     NotAssigned,
 )
-from service.domain.follow_up import is_follow_up_eligible
 from service.domain.goal_definitions import ACTIVE
 from service.episodes.access import locked_head
 from service.episodes.writer import EpisodeWriter, check_if_match
@@ -169,11 +167,9 @@ def record_follow_up(session: Session, user: User, episode_id: uuid.UUID, body: 
     """Record the 91-day follow-up of an eligible episode (once; fix mistakes with a correction)."""
     writer = writer_for(session, user, episode_id, if_match)
     facts = writer.facts
-    if not is_follow_up_eligible(facts.referral_source, facts.age_at_referral):
-        raise NoFollowUp("Only hospital discharges of people aged 65+ have a 91-day follow-up.")
     if facts.follow_up_recorded:
         raise FollowUpRecorded("A follow-up is already recorded; correct it instead.")
-    check_follow_up(facts.hospital_discharge_on, body)
+    check_follow_up(facts, body)
     writer.append("FollowUpRecorded", {"assessed_on": iso_value(body["assessed_on"]), "status": body["status"]})
     return writer.head
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from tests.helpers import assert_error
 from tests.integration.api.steps import close
@@ -65,8 +66,15 @@ def test_closing_twice_is_a_conflict(world: World) -> None:
     assert world.event_count(episode["id"]) == before
 
 
+def discharged_days_ago(world: World, days: int, **overrides: object) -> dict[str, Any]:
+    """An episode of a hospital discharge `days` ago (started the day after)."""
+    discharged = date.today() - timedelta(days=days)
+    return world.open_episode(hospital_discharge_on=str(discharged), referred_on=str(discharged),
+                              started_on=str(discharged + timedelta(days=1)), **overrides)
+
+
 def test_follow_up_of_an_older_hospital_discharge_is_recorded_once(world: World) -> None:
-    episode = world.open_episode(age_at_referral=65)
+    episode = discharged_days_ago(world, 91, age_at_referral=65)
     assert episode["follow_up"]["status"] is None
 
     response = _follow_up(world, episode["id"], status="in_care_home")
@@ -78,22 +86,30 @@ def test_follow_up_of_an_older_hospital_discharge_is_recorded_once(world: World)
     assert world.event_count(episode["id"]) == before
 
 
-def test_follow_up_is_only_for_hospital_discharges_aged_65_or_over(world: World) -> None:
-    younger = world.open_episode(age_at_referral=64)
+def test_follow_up_is_only_for_hospital_discharges_aged_65_or_over_a_422_naming_the_field(world: World) -> None:
+    younger = discharged_days_ago(world, 100, age_at_referral=64)
     community = world.open_episode(referral_source="community", hospital_discharge_on=None)
     assert community["hospital_discharge_on"] is None and community["follow_up"] is None
 
-    for episode in (younger, community):
+    for episode, field in ((younger, "age_at_referral"), (community, "referral_source")):
         before = world.event_count(episode["id"])
-        assert_error(_follow_up(world, episode["id"]), 409)
+        assert_error(_follow_up(world, episode["id"]), 422, field)
         assert world.event_count(episode["id"]) == before
 
 
-def test_follow_up_with_a_bad_date_or_status_is_refused(world: World) -> None:
-    episode = world.open_episode()
+def test_follow_up_is_refused_before_91_days_after_discharge_or_in_the_future(world: World) -> None:
+    episode = discharged_days_ago(world, 120)
     discharged = date.fromisoformat(episode["hospital_discharge_on"])
+    recent = discharged_days_ago(world, 90)
     before = world.event_count(episode["id"])
 
-    assert_error(_follow_up(world, episode["id"], assessed_on=discharged - timedelta(days=1)), 422, "assessed_on")
+    early = assert_error(_follow_up(world, episode["id"], assessed_on=discharged + timedelta(days=90)), 422,
+                         "assessed_on")
+    assert early["errors"]["assessed_on"] == [
+        f"Must be on or after {discharged + timedelta(days=91)}, 91 days after the hospital discharge."]
+    assert_error(_follow_up(world, episode["id"], assessed_on=date.today() + timedelta(days=1)), 422, "assessed_on")
     assert_error(_follow_up(world, episode["id"], status="at_sea"), 422, "status")
+    assert_error(_follow_up(world, recent["id"]), 422, "assessed_on")  # today is day 90: not yet
     assert world.event_count(episode["id"]) == before
+    on_the_day = _follow_up(world, episode["id"], assessed_on=discharged + timedelta(days=91))
+    assert on_the_day.status_code == 200, on_the_day.get_json()

@@ -192,18 +192,19 @@ def test_voiding_a_closure_reopens_the_episode(world: World) -> None:
     assert post_visit(world, visit_body(episode["id"])).status_code == 201
 
 
-def test_follow_up_correction_cannot_predate_the_discharge(world: World) -> None:
-    episode = world.open_episode()
+def test_follow_up_correction_keeps_to_the_91_day_rule(world: World) -> None:
+    discharged = date.today() - timedelta(days=100)
+    episode = world.open_episode(hospital_discharge_on=str(discharged), referred_on=str(discharged),
+                                 started_on=str(discharged + timedelta(days=1)))
     recorded = world.client.post(f"/api/v1/episodes/{episode['id']}/follow-up",
                                  json={"assessed_on": str(date.today()), "status": "at_home"},
                                  headers=world.manager.headers)
     assert recorded.status_code == 200
     follow_up = events(world, episode["id"])[-1]
     before = world.event_count(episode["id"])
-    discharged = date.fromisoformat(episode["hospital_discharge_on"])
 
     response = _correct(world, follow_up["id"], {"reason": "Wrong date", "data": {
-        "assessed_on": str(discharged - timedelta(days=1)), "status": "in_hospital"}})
+        "assessed_on": str(discharged + timedelta(days=90)), "status": "in_hospital"}})
 
     assert_error(response, 422, "assessed_on")
     assert world.event_count(episode["id"]) == before

@@ -47,7 +47,9 @@ def test_acknowledging_a_flag_that_is_not_raised_says_so_and_records_nothing(wor
 
 def test_manager_closes_an_episode_and_records_its_follow_up_through_the_forms(
         world: World, browsers: Browsers) -> None:
-    episode = world.open_episode()
+    discharged = date.today() - timedelta(days=95)
+    episode = world.open_episode(hospital_discharge_on=str(discharged), referred_on=str(discharged),
+                                 started_on=str(discharged + timedelta(days=1)))
     page = f"/episodes/{episode['id']}"
     ended = date.today() - timedelta(days=1)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -75,5 +76,17 @@ def test_opening_levels_and_follow_up_name_their_fields() -> None:
     opening = {"referral_source": "hospital_discharge", "started_on": date(2026, 3, 2), "referred_on": date(2026, 3, 1)}
     assert "hospital_discharge_on" in refusal(check_opening, opening, date(2026, 4, 1)).errors
     assert "target_level" in refusal(check_levels, 3, 3).errors
-    early = {"assessed_on": date(2026, 3, 1)}
-    assert "assessed_on" in refusal(check_follow_up, date(2026, 3, 2), early, today=date(2026, 6, 1)).errors
+
+
+
+def test_follow_up_only_for_eligible_episodes_from_91_days_after_discharge_and_not_in_the_future() -> None:
+    eligible = facts(referral_source="hospital_discharge", age_at_referral=65, hospital_discharge_on=date(2026, 3, 2))
+    today = date(2026, 7, 1)
+    check_follow_up(eligible, {"assessed_on": date(2026, 6, 1)}, today=today)  # day 91 exactly
+    assert "assessed_on" in refusal(check_follow_up, eligible, {"assessed_on": date(2026, 5, 31)}, today=today).errors
+    assert "assessed_on" in refusal(check_follow_up, eligible, {"assessed_on": date(2026, 7, 2)}, today=today).errors
+    young = replace(eligible, age_at_referral=64)
+    assert "age_at_referral" in refusal(check_follow_up, young, {"assessed_on": date(2026, 6, 1)}, today=today).errors
+    community = replace(eligible, referral_source="community")
+    assert "referral_source" in refusal(check_follow_up, community, {"assessed_on": date(2026, 6, 1)},
+                                        today=today).errors
