@@ -69,7 +69,7 @@ def _domain_error(error: DomainError) -> ResponseReturnValue:
 
 def register_web(app: Flask) -> None:
     """Register the pages: session cookie settings, CSRF protection for their forms, templates."""
-    from service.web import commissioner, dashboard, manager  # noqa: F401  (importing registers the routes)
+    from service.web import commissioner, corrections, dashboard, manager  # noqa: F401  (importing registers the routes)
 
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"

@@ -1,23 +1,24 @@
-"""Everything the manager's episode page shows: the episode, goal charts, visit timeline and event log."""
+"""Everything the manager's episode page shows: the episode, goal charts, workers, the timeline and the forms."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 
-from service.admin.accounts import usernames_by_id
-from service.domain.corrections import apply_corrections
-from service.domain.events import EVENT_CORRECTED, VISIT_RECORDED
+from service.clock import today_london
 from service.episodes.reads import read_episode
 from service.events.store import read_stream
-from service.events.streams import as_stored
-from service.models import Event, User
+from service.models import User
 from service.web.charts import Chart, goal_chart
+from service.web.episode_forms import AssignForm, GoalForm, ReviseGoalForm, WithdrawGoalForm
+from service.web.forms import CloseForm, FollowUpForm, options
+from service.web.people import WorkerChoice, names_of, workers_of
+from service.web.timeline import TimelineEntry, build_timeline
 
 
 @dataclass(frozen=True)
@@ -29,54 +30,20 @@ class GoalView:
 
 
 @dataclass(frozen=True)
-class VisitEntry:
-    """One home visit as recorded (or as corrected)."""
-
-    occurred_at: datetime
-    worker: str
-    duration_minutes: int
-    carers: int
-    wellbeing: int | None
-    concerns: list[str]
-    note: str | None
-    progress: list[tuple[str, int, str | None]]
-    ready_for_discharge: bool | None
-    corrected: bool
-
-
-@dataclass(frozen=True)
-class LogEntry:
-    """One event of the stream; `corrections` are the later events that correct it."""
-
-    version: int
-    type: str
-    occurred_at: datetime
-    recorded_at: datetime
-    actor: str
-    fields: list[tuple[str, str]]
-    corrects: int | None = None
-    corrections: list[LogEntry] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
 class EpisodePage:
     """The episode page's content."""
 
     episode: dict[str, Any]
     goals: list[GoalView]
-    visits: list[VisitEntry]
-    log: list[LogEntry]
+    timeline: list[TimelineEntry]
+    assigned: list[tuple[str, str]]
+    assignable: list[WorkerChoice]
+    follow_up_open: bool
 
-
-def _shown(value: Any, names: Mapping[str, str]) -> str:
-    """An event data value as text, with known ids replaced by names."""
-    if isinstance(value, Mapping):
-        return "; ".join(f"{key}: {_shown(item, names)}" for key, item in value.items() if item is not None)
-    if isinstance(value, list):
-        return " | ".join(_shown(item, names) for item in value) or "none"
-    if isinstance(value, str):
-        return names.get(value, value)
-    return "none" if value is None else str(value)
+    @property
+    def corrections(self) -> int:
+        """How many entries have been corrected or voided."""
+        return sum(1 for entry in self.timeline if entry.corrections)
 
 
 def _goal_view(goal: dict[str, Any], start: date, end: date) -> GoalView:
@@ -87,39 +54,10 @@ def _goal_view(goal: dict[str, Any], start: date, end: date) -> GoalView:
     return GoalView(goal=goal, chart=chart)
 
 
-def _visits(events: list[Event], names: Mapping[str, str], goals: Mapping[str, str]) -> list[VisitEntry]:
-    """The visits as they stand after corrections, in the order they happened."""
-    corrected = {str(event.data.get("corrects")) for event in events if event.type == EVENT_CORRECTED}
-    effective = [event for event in apply_corrections([as_stored(event) for event in events])
-                 if event.type == VISIT_RECORDED]
-    entries = []
-    for event in sorted(effective, key=lambda item: (item.occurred_at, item.sequence)):
-        data = event.data
-        entries.append(VisitEntry(
-            occurred_at=event.occurred_at, worker=names.get(str(data.get("worker_id")), "a worker"),
-            duration_minutes=int(data.get("duration_minutes") or 0), carers=int(data.get("carers") or 1),
-            wellbeing=data.get("wellbeing"), concerns=list(data.get("concerns") or []), note=data.get("note"),
-            progress=[(goals.get(item["goal_id"], "a goal"), int(item["level"]), item.get("note"))
-                      for item in data.get("goal_progress") or []],
-            ready_for_discharge=data.get("ready_for_discharge"), corrected=event.id in corrected))
-    return entries
-
-
-def _log(events: list[Event], names: Mapping[str, str]) -> list[LogEntry]:
-    """The stream oldest first, each correction also listed under the event it corrects."""
-    versions = {str(event.id): event.version for event in events}
-    entries: dict[str, LogEntry] = {}
-    for event in events:
-        target = str(event.data.get("corrects")) if event.type == EVENT_CORRECTED else None
-        entry = LogEntry(version=event.version, type=event.type, occurred_at=event.occurred_at,
-                         recorded_at=event.recorded_at, actor=names.get(str(event.actor_id), "system"),
-                         fields=[(key, _shown(value, names)) for key, value in event.data.items()
-                                 if key != "corrects"],
-                         corrects=versions.get(target) if target else None)
-        entries[str(event.id)] = entry
-        if target in entries:
-            entries[target].corrections.append(entry)
-    return list(entries.values())
+def follow_up_can_be_recorded(episode: dict[str, Any], today: date) -> bool:
+    """The follow-up form is shown only where a follow-up would be accepted: eligible, due, none recorded."""
+    follow_up = episode.get("follow_up")
+    return bool(follow_up and not follow_up["status"] and date.fromisoformat(follow_up["due_on"]) <= today)
 
 
 def episode_page(session: Session, user: User, episode_id: uuid.UUID) -> EpisodePage:
@@ -128,13 +66,47 @@ def episode_page(session: Session, user: User, episode_id: uuid.UUID) -> Episode
     events = read_stream(session, episode_id)
     ids = {str(event.actor_id) for event in events if event.actor_id}
     ids |= {str(event.data["worker_id"]) for event in events if event.data.get("worker_id")}
-    names = usernames_by_id(session, ids)
+    names = names_of(session, ids)
     goal_names = {goal["id"]: goal["description"] for goal in episode["goals"]}
     start = date.fromisoformat(episode["started_on"])
     end = date.fromisoformat(episode["ended_on"] or episode["planned_end_on"])
+    assigned = [(worker_id, names.get(worker_id, "a worker")) for worker_id in episode["worker_ids"]]
+    assignable = [worker for worker in workers_of(session, uuid.UUID(episode["provider_id"]))
+                  if worker.id not in episode["worker_ids"]]
     return EpisodePage(
         episode=episode,
         goals=[_goal_view(goal, start, end) for goal in episode["goals"]],
-        visits=_visits(events, names, goal_names),
-        log=_log(events, {**names, **goal_names}),
+        timeline=build_timeline(events, names, goal_names),
+        assigned=sorted(assigned, key=lambda pair: pair[1]),
+        assignable=assignable,
+        follow_up_open=follow_up_can_be_recorded(episode, today_london()),
     )
+
+
+def episode_forms(page: EpisodePage, shown: FlaskForm | None, slot: str | None) -> dict[str, Any]:
+    """Every form of the page, blank (dated today where that helps), with the submitted one in its slot."""
+    episode = page.episode
+    today = today_london()
+    forms: dict[str, Any] = {
+        "close": CloseForm(formdata=None, ended_on=today),
+        "follow-up": FollowUpForm(formdata=None, assessed_on=today),
+        "goal": GoalForm(formdata=None, prefix="goal"),
+        "assign": AssignForm(formdata=None, prefix="assign"),
+    }
+    for view in page.goals:
+        goal = view.goal
+        forms[f"revise-{goal['id']}"] = ReviseGoalForm(
+            formdata=None, prefix=f"revise-{goal['id']}", description=goal["description"],
+            target_level=goal["target_level"],
+            target_on=date.fromisoformat(goal["target_on"]) if goal["target_on"] else None)
+        forms[f"withdraw-{goal['id']}"] = WithdrawGoalForm(formdata=None, prefix=f"withdraw-{goal['id']}")
+    forms["assign"].worker_id.choices = options([("", "Choose a worker"),
+                                                 *((worker.id, worker.name) for worker in page.assignable)])
+    if shown is not None and slot is not None:
+        if slot == "assign" and isinstance(shown, AssignForm):
+            shown.worker_id.choices = forms["assign"].worker_id.choices
+        forms[slot] = shown
+    for form in forms.values():
+        if hasattr(form, "version"):
+            form.version.data = form.version.data or str(episode["version"])
+    return forms

@@ -15,8 +15,13 @@ from service.web.labels import (
     COMPARATOR_LABELS,
     FLAG_LABELS,
     FOLLOW_UP_LABELS,
+    GOAL_DOMAIN_LABELS,
+    LEVEL_LABELS,
     METRIC_LABELS,
     OUTCOME_LABELS,
+    PROVIDER_KIND_LABELS,
+    REFERRAL_LABELS,
+    ROLE_LABELS,
     SHOWN_METRICS,
 )
 
@@ -38,12 +43,32 @@ def pounds(value: float | None) -> str:
 
 
 def percent(value: Any) -> str:
-    """A percentage (plain number, or a proportion dict: value, or 'suppressed')."""
+    """A percentage as a whole number (plain number, or a proportion dict: value, or 'suppressed').
+
+    The API keeps 2 decimal places; people read whole percentages.
+    """
     if isinstance(value, Mapping):
         if value.get("suppressed"):
             return "suppressed"
         value = value.get("value")
-    return NONE_SHOWN if value is None else f"{value:,.2f}%"
+    return NONE_SHOWN if value is None else f"{value:,.0f}%"
+
+
+def tscore(value: float | None) -> str:
+    """A GAS T-score to one decimal place."""
+    return NONE_SHOWN if value is None else f"{value:.1f}"
+
+
+def hours(value: float | None) -> str:
+    """Hours of care per week, e.g. '12.5 h/week' or '12 h/week'."""
+    if value is None:
+        return NONE_SHOWN
+    return f"{value:g} h/week" if float(value).is_integer() else f"{value:,.1f} h/week"
+
+
+def level(value: int | None) -> str:
+    """An independence level's meaning."""
+    return NONE_SHOWN if value is None else LEVEL_LABELS.get(int(value), str(value))
 
 
 def interval(value: Any) -> str:
@@ -54,7 +79,7 @@ def interval(value: Any) -> str:
         return f"n below {value.get('min_n', 5)}: hidden so that no one can be identified"
     if value.get("ci_low") is None:
         return f"n = {value.get('n', 0)}"
-    return f"n = {value['n']}; 95% CI {value['ci_low']:.2f}–{value['ci_high']:.2f}"
+    return f"n = {value['n']}; 95% CI {value['ci_low']:.0f}–{value['ci_high']:.0f}%"
 
 
 def london_time(value: str | datetime | None) -> str:
@@ -78,6 +103,8 @@ def metric_value(name: str, value: Any) -> str:
     """A metric printed by its kind: percentages, pounds, counts or plain numbers."""
     if name.endswith("_pct"):
         return percent(value)
+    if name.endswith("t_score"):
+        return tscore(value)
     if name.endswith("_gbp"):
         return pounds(value)
     return number(value)
@@ -88,12 +115,15 @@ def label(code: str | None, kind: str) -> str:
     if code is None:
         return NONE_SHOWN
     tables = {"flag": FLAG_LABELS, "outcome": OUTCOME_LABELS, "follow_up": FOLLOW_UP_LABELS,
-              "metric": METRIC_LABELS, "comparator": COMPARATOR_LABELS, "cessation_reason": CESSATION_REASON_LABELS}
+              "metric": METRIC_LABELS, "comparator": COMPARATOR_LABELS, "cessation_reason": CESSATION_REASON_LABELS,
+              "domain": GOAL_DOMAIN_LABELS, "referral": REFERRAL_LABELS, "role": ROLE_LABELS,
+              "provider_kind": PROVIDER_KIND_LABELS}
     return tables[kind].get(code, code.replace("_", " "))
 
 
 def register_filters(app: Flask) -> None:
     """Make the filters available to every template."""
     app.jinja_env.filters.update(number=number, pounds=pounds, percent=percent, interval=interval,
-                                 london_time=london_time, day=day, metric_value=metric_value, label=label)
+                                 london_time=london_time, day=day, metric_value=metric_value, label=label,
+                                 tscore=tscore, hours=hours, level=level)
     app.jinja_env.globals.update(shown_metrics=SHOWN_METRICS, ascof_2a_note=ASCOF_2A_NOTE)

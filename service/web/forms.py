@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -22,6 +22,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from service.web.labels import CESSATION_REASON_LABELS, FOLLOW_UP_LABELS, OUTCOME_LABELS
+
+
+def options(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
+    """Select, radio or checkbox options from (value, label) pairs (values as text)."""
+    return [SelectChoice(str(value), label) for value, label in pairs]
 
 
 def choices(prompt: str, options: Mapping[str, str]) -> list[SelectChoice]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from service.domain.cld import CESSATION_REASONS
 from service.domain.metrics import DEPRECATED_ALIASES
 from service.domain.outcomes import OUTCOMES
-from service.domain.vocabulary import FOLLOW_UP_STATUSES
+from service.domain.vocabulary import CONCERNS, FOLLOW_UP_STATUSES, GOAL_DOMAINS, REFERRAL_SOURCES
 
 FLAG_LABELS: dict[str, str] = {
     "early_completion": "Early completion (frees a place)",
@@ -91,3 +91,41 @@ ASCOF_2A_NOTE = ("ASCOF 2A is worked out here from each episode's outcome. The n
                  "people who had no long-term support in the 3 months before, which this service cannot see.")
 
 COMPARATOR_LABELS: dict[str, str] = {"ge": "at least", "le": "at most"}
+
+GOAL_DOMAIN_LABELS: dict[str, str] = {
+    "mobility": "Getting about (mobility)",
+    "transfers": "Transfers (bed, chair, toilet)",
+    "personal_care": "Personal care and washing",
+    "dressing": "Dressing",
+    "continence": "Continence",
+    "meal_preparation": "Preparing meals and drinks",
+    "eating_drinking": "Eating and drinking",
+    "medication": "Managing medication",
+    "stairs": "Stairs",
+    "domestic_tasks": "Household tasks",
+    "community_access": "Getting out in the community",
+    "social_wellbeing": "Social contact and wellbeing",
+    "other": "Something else",
+}
+assert set(GOAL_DOMAIN_LABELS) == set(GOAL_DOMAINS)
+
+REFERRAL_LABELS: dict[str, str] = {"hospital_discharge": "Hospital discharge", "community": "The community"}
+assert set(REFERRAL_LABELS) == set(REFERRAL_SOURCES)
+
+CONCERN_LABELS: dict[str, str] = {
+    "fall": "Fall", "pain": "Pain", "deterioration": "Deterioration", "safeguarding": "Safeguarding",
+    "medication": "Medication", "equipment": "Equipment", "skin_integrity": "Skin integrity",
+    "nutrition": "Nutrition", "other": "Other",
+}
+assert set(CONCERN_LABELS) == set(CONCERNS)
+
+ROLE_LABELS: dict[str, str] = {
+    "worker": "Reablement worker", "manager": "Service manager", "commissioner": "Commissioner",
+    "admin": "Administrator",
+}
+PROVIDER_KIND_LABELS: dict[str, str] = {"in_house": "Council in-house team", "external": "External agency"}
+
+
+def level_text(level: int) -> str:
+    """A level with its meaning, e.g. '3 – minimal hands-on assistance'."""
+    return f"{level} – {LEVEL_LABELS[level]}"

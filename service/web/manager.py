@@ -4,23 +4,30 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import Any
 
+import marshmallow as ma
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
 
+from service.clock import today_london
 from service.database import db
-from service.domain.calendar import today_london
-from service.domain.errors import DomainError, NotFound
-from service.episodes import service as episodes_service
-from service.episodes.reads import list_episodes
-from service.errors import http_status
+from service.domain_errors import DomainError
+from service.episodes import commands
+from service.episodes.reads import list_episodes, read_episode
+from service.episodes.routes import committed
+from service.episodes.schemas import AssignmentCreate, EpisodeCreate, GoalCreate, GoalRevision, GoalWithdrawal
 from service.web.blueprint import web
-from service.web.episode_page import episode_page
+from service.web.checking import place_refusal, schema_checked
+from service.web.episode_forms import AssignForm, GoalForm, OpenEpisodeForm, ReviseGoalForm, WithdrawGoalForm
+from service.web.episode_page import episode_forms, episode_page
 from service.web.flag_queue import flag_queue
-from service.web.forms import AcknowledgeForm, CloseForm, EpisodeForm, FollowUpForm
+from service.web.forms import AcknowledgeForm, CloseForm, EpisodeForm, FollowUpForm, choices, options
 from service.web.labels import FLAG_LABELS
+from service.web.people import workers_of
 from service.web.session_auth import page_for, safe_next, signed_in_user
-from service.web.viewing import attach_error, provider_choices, requested_provider
+from service.web.viewing import provider_choices, requested_provider
 
 MANAGERS = ("manager", "admin")
 EPISODES_PER_PAGE = 50
@@ -49,13 +56,14 @@ def acknowledge(episode_id: uuid.UUID, flag: str) -> ResponseReturnValue:
         flash("The note is too long (1,000 characters at most); nothing was recorded.", "error")
         return redirect(back, 303)
     try:
-        episodes_service.acknowledge_flag(db.session, signed_in_user(), episode_id, flag, form.note.data or None, None)
+        commands.acknowledge_flag(db.session, signed_in_user(), episode_id, flag, form.note.data or None, None)
     except DomainError as error:
-        if isinstance(error, NotFound):
+        if error.status == 404:
             raise
         db.session.rollback()
         flash(error.message, "error")
         return redirect(back, 303)
+    committed(episode_id)
     flash(f"{FLAG_LABELS[flag]}: acknowledged.", "success")
     return redirect(back, 303)
 
@@ -73,7 +81,7 @@ def episodes() -> ResponseReturnValue:
     return render_template("web/episodes.html", items=items, total=total, status=status, page=page, pages=pages)
 
 
-def problems_of(form: EpisodeForm | None) -> list[tuple[str, str]]:
+def problems_of(form: FlaskForm | None) -> list[tuple[str, str]]:
     """A submitted form's errors for the summary at the top of the page: (message, link to the field)."""
     if form is None:
         return []
@@ -83,42 +91,55 @@ def problems_of(form: EpisodeForm | None) -> list[tuple[str, str]]:
     return problems
 
 
-def render_episode(episode_id: uuid.UUID, shown: EpisodeForm | None = None) -> str:
-    """The episode page; `shown` is a submitted form re-shown with its errors."""
+def render_episode(episode_id: uuid.UUID, shown: FlaskForm | None = None, slot: str | None = None) -> str:
+    """The episode page; `shown` is a submitted form re-shown with its errors in the place `slot` names."""
     content = episode_page(db.session, signed_in_user(), episode_id)
-    version = str(content.episode["version"])
-    close_form = shown if isinstance(shown, CloseForm) else CloseForm(formdata=None, ended_on=today_london())
-    follow_up_form = (shown if isinstance(shown, FollowUpForm)
-                      else FollowUpForm(formdata=None, assessed_on=today_london()))
-    for form in (close_form, follow_up_form):
-        form.version.data = form.version.data or version
-    return render_template("web/episode.html", page=content, episode=content.episode, close_form=close_form,
-                           follow_up_form=follow_up_form, problems=problems_of(shown))
+    forms = episode_forms(content, shown, slot)
+    return render_template("web/episode.html", page=content, episode=content.episode, forms=forms,
+                           close_form=forms["close"], follow_up_form=forms["follow-up"],
+                           problems=problems_of(shown), shown_slot=slot)
 
 
 @web.route("/episodes/<uuid:episode_id>")
 @page_for(*MANAGERS)
 def episode(episode_id: uuid.UUID) -> ResponseReturnValue:
-    """One episode: goals with charts, visits, the event log, and the close / follow-up forms."""
+    """One episode: goals with charts, workers, the timeline, and the forms that act on it."""
     return render_episode(episode_id)
 
 
-def _submit(episode_id: uuid.UUID, form: EpisodeForm, command: Callable[[], object], done: str) -> ResponseReturnValue:
+def submit(episode_id: uuid.UUID, form: FlaskForm, slot: str, command: Callable[[], object], done: str,
+           anchor: str = "") -> ResponseReturnValue:
     """Run `command` for a valid form, then redirect with `done`; else re-show the page with the errors."""
     status = 422
     if form.validate():
         try:
             command()
+        except Refused:
+            status = 422
         except DomainError as error:
-            if isinstance(error, NotFound):
+            if error.status == 404 and not error.errors.keys() - {"id", "episode_id"}:
                 raise
             db.session.rollback()
-            attach_error(form, error)
-            status = http_status(error)
+            place_refusal(form, error)
+            status = error.status
         else:
+            committed(episode_id)
             flash(done, "success")
-            return redirect(url_for("web.episode", episode_id=episode_id), 303)
-    return render_episode(episode_id, form), status
+            return redirect(url_for("web.episode", episode_id=episode_id) + anchor, 303)
+    db.session.rollback()
+    return render_episode(episode_id, form, slot), status
+
+
+class Refused(Exception):
+    """The API's schema refused the form's body; the messages are already on the form."""
+
+
+def checked(schema: ma.Schema, body: dict[str, Any], form: FlaskForm) -> dict[str, Any]:
+    """`body` as the API's schema loads it; Refused (messages placed on the form) otherwise."""
+    loaded = schema_checked(schema, body, form)
+    if loaded is None:
+        raise Refused
+    return loaded
 
 
 @web.route("/episodes/<uuid:episode_id>/close", methods=["POST"])
@@ -126,7 +147,7 @@ def _submit(episode_id: uuid.UUID, form: EpisodeForm, command: Callable[[], obje
 def close(episode_id: uuid.UUID) -> ResponseReturnValue:
     """Close the episode with its end date, end need and outcome."""
     form = CloseForm()
-    return _submit(episode_id, form, lambda: episodes_service.close_episode(
+    return submit(episode_id, form, "close", lambda: commands.close_episode(
         db.session, signed_in_user(), episode_id, form.body(), form.seen_version()), "The episode is closed.")
 
 
@@ -135,6 +156,101 @@ def close(episode_id: uuid.UUID) -> ResponseReturnValue:
 def follow_up(episode_id: uuid.UUID) -> ResponseReturnValue:
     """Record the 91-day follow-up."""
     form = FollowUpForm()
-    return _submit(episode_id, form, lambda: episodes_service.record_follow_up(
+    return submit(episode_id, form, "follow-up", lambda: commands.record_follow_up(
         db.session, signed_in_user(), episode_id, form.body(), form.seen_version()),
         "The 91-day follow-up is recorded.")
+
+
+@web.route("/episodes/<uuid:episode_id>/goals", methods=["POST"])
+@page_for(*MANAGERS)
+def set_goal(episode_id: uuid.UUID) -> ResponseReturnValue:
+    """Set a goal: the person's words, an area of life, baseline and target levels."""
+    form = GoalForm(prefix="goal")
+    return submit(episode_id, form, "goal", lambda: commands.set_goal(
+        db.session, signed_in_user(), episode_id, checked(GoalCreate(), form.body(), form), form.seen_version()),
+        "The goal is set.", "#goals-heading")
+
+
+def goal_of(episode_id: uuid.UUID, goal_id: uuid.UUID) -> dict[str, Any]:
+    """The episode's goal (404 when it has no such goal)."""
+    body = read_episode(db.session, signed_in_user(), episode_id)
+    goal = next((goal for goal in body["goals"] if goal["id"] == str(goal_id)), None)
+    if goal is None:
+        abort(404)
+    return goal
+
+
+@web.route("/episodes/<uuid:episode_id>/goals/<uuid:goal_id>/revise", methods=["POST"])
+@page_for(*MANAGERS)
+def revise_goal(episode_id: uuid.UUID, goal_id: uuid.UUID) -> ResponseReturnValue:
+    """Change a goal's words, target level or target date (only what changed is recorded)."""
+    goal = goal_of(episode_id, goal_id)
+    form = ReviseGoalForm(prefix=f"revise-{goal_id}")
+    return submit(episode_id, form, f"revise-{goal_id}", lambda: commands.revise_goal(
+        db.session, signed_in_user(), episode_id, goal_id, checked(GoalRevision(), form.body(goal), form),
+        form.seen_version()), "The goal is revised.", f"#goal-{goal_id}")
+
+
+@web.route("/episodes/<uuid:episode_id>/goals/<uuid:goal_id>/withdraw", methods=["POST"])
+@page_for(*MANAGERS)
+def withdraw_goal(episode_id: uuid.UUID, goal_id: uuid.UUID) -> ResponseReturnValue:
+    """Withdraw a goal with the reason."""
+    goal_of(episode_id, goal_id)
+    form = WithdrawGoalForm(prefix=f"withdraw-{goal_id}")
+    return submit(episode_id, form, f"withdraw-{goal_id}", lambda: commands.withdraw_goal(
+        db.session, signed_in_user(), episode_id, goal_id,
+        checked(GoalWithdrawal(), {"reason": (form.reason.data or "").strip()}, form)["reason"],
+        form.seen_version()), "The goal is withdrawn.", f"#goal-{goal_id}")
+
+
+@web.route("/episodes/<uuid:episode_id>/assignments", methods=["POST"])
+@page_for(*MANAGERS)
+def assign(episode_id: uuid.UUID) -> ResponseReturnValue:
+    """Assign one of the provider's workers."""
+    form = AssignForm(prefix="assign")
+    form.worker_id.choices = options((choice.id, choice.name) for choice in workers_of(db.session, None))
+    return submit(episode_id, form, "assign", lambda: commands.assign_worker(
+        db.session, signed_in_user(), episode_id,
+        checked(AssignmentCreate(), {"worker_id": form.worker_id.data}, form)["worker_id"], form.seen_version()),
+        "The worker is assigned.", "#workers-heading")
+
+
+@web.route("/episodes/<uuid:episode_id>/assignments/<uuid:worker_id>/unassign", methods=["POST"])
+@page_for(*MANAGERS)
+def unassign(episode_id: uuid.UUID, worker_id: uuid.UUID) -> ResponseReturnValue:
+    """Unassign a worker (visits they queued offline while assigned are still accepted)."""
+    form = EpisodeForm(prefix=f"unassign-{worker_id}")
+    return submit(episode_id, form, "workers", lambda: commands.unassign_worker(
+        db.session, signed_in_user(), episode_id, worker_id, form.seen_version()),
+        "The worker is unassigned.", "#workers-heading")
+
+
+@web.route("/episodes/new", methods=["GET", "POST"])
+@page_for(*MANAGERS)
+def open_episode() -> ResponseReturnValue:
+    """Open an episode from a referral, with the workers to assign."""
+    user = signed_in_user()
+    form = OpenEpisodeForm()
+    form.provider_id.choices = choices("Choose the provider", dict(provider_choices(user)))
+    workers = workers_of(db.session, user.provider_id if user.role == "manager" else None)
+    form.worker_ids.choices = options((worker.id, worker.name if user.role == "manager"
+                                       else f"{worker.name} ({worker.provider_name})") for worker in workers)
+    if request.method == "GET":
+        form.started_on.data = form.started_on.data or today_london()
+        return render_template("web/open_episode.html", form=form, problems=[])
+    if form.validate():
+        provider_id = str(user.provider_id) if user.role == "manager" else (form.provider_id.data or "")
+        try:
+            body = checked(EpisodeCreate(), form.body(provider_id), form)
+            head = commands.open_episode(db.session, user, body)
+        except Refused:
+            pass
+        except DomainError as error:
+            db.session.rollback()
+            place_refusal(form, error)
+        else:
+            committed(head.id)
+            flash(f"Episode {head.person_ref} is open. Now set the person's goals.", "success")
+            return redirect(url_for("web.episode", episode_id=head.id) + "#set-goal", 303)
+    db.session.rollback()
+    return render_template("web/open_episode.html", form=form, problems=problems_of(form)), 422

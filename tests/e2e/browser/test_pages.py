@@ -37,7 +37,8 @@ def test_manager_dashboard_shows_the_apis_numbers_for_the_period(page: Any, site
     assert set(cells) == set(api["metrics"]) - {"ascof_2d_pct"}  # 2A's deprecated old name is not shown twice
     for name in cells:
         shown, wanted = number(cells[name]), expected(api["metrics"][name])
-        assert (shown is None) == (wanted is None) and (shown is None or abs(shown - wanted) <= 0.01), name
+        precision = 0.5 if name.endswith("_pct") else 0.05 if name.endswith("t_score") else 0.01
+        assert (shown is None) == (wanted is None) and (shown is None or abs(shown - wanted) <= precision), name
     assert api["metrics"]["episodes_closed"] > 0
     assert page.get_by_text("ASCOF 2A: no further request for ongoing support (%)").is_visible()
     assert page.get_by_text("At home 91 days after discharge (formerly ASCOF 2B(1)) (%)").is_visible()
@@ -98,7 +99,10 @@ def test_commissioner_compares_providers_and_contracts_but_never_reaches_a_perso
     for row in api["providers"]:
         for name in ("value_per_person_gbp", "independent_pct", "ascof_2a_pct", "mean_length_of_stay_days"):
             cell = page.locator(f'td[data-provider="{row["provider_id"]}"][data-metric="{name}"]')
-            assert number(cell.inner_text()) == expected(row["metrics"][name]), (row["provider_name"], name)
+            shown, wanted = number(cell.inner_text()), expected(row["metrics"][name])
+            precision = 0.5 if name.endswith("_pct") else 0.01
+            assert (shown is None) == (wanted is None), (row["provider_name"], name)
+            assert shown is None or abs(shown - wanted) <= precision, (row["provider_name"], name)
     assert episode["person_ref"] not in page.content()
     screenshot(page, "commissioner-providers")
     page.get_by_role("link", name="Contracts").click()

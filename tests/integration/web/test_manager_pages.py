@@ -98,11 +98,14 @@ def test_corrections_are_shown_against_the_event_they_correct(world: World, brow
 
     text = browsers.manager.get(f"/episodes/{episode['id']}").get_data(as_text=True)
 
-    corrected = re.search(rf'<li class="event is-corrected" id="v{visit_event["version"]}">(.*?)</li>', text, re.S)
-    assert corrected and "Typo in the note" in corrected.group(1)
-    assert f"corrects v{visit_event['version']}" in text
-    timeline = text[text.index('id="visits-heading"'):text.index('id="log-heading"')]
-    assert "Corrected note" in timeline and "First note" not in timeline
+    entry = re.search(rf'<li class="card timeline-entry is-corrected" id="event-{visit_event["id"]}">(.*?)</ol>',
+                      text, re.S)
+    assert entry, "the visit is marked corrected in the history"
+    shown = entry.group(1)
+    assert "Note: Corrected note" in shown and "Typo in the note" in shown
+    assert "As first recorded:" in shown and "First note" in shown.split("As first recorded:")[1]
+    assert re.search(r"Corrected by \S+ on \d{1,2} \w{3} \d{4}", shown)
+    assert "EventCorrected" in shown.split("Technical details")[1], "the correction's envelope is in the details"
 
 
 def test_another_providers_manager_gets_404_and_an_admin_chooses_a_provider(world: World, browsers: Browsers) -> None:
