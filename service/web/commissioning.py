@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,9 +11,11 @@ from sqlalchemy.orm import Session
 
 from service.contracts.service import contract_report, list_contracts
 from service.reports import queries
+from service.reports.csv_output import cell
 from service.reports.service import Period, Pricing, Viewer, providers_report
 from service.web.charts import Chart, Interval, interval_chart
 from service.web.effectiveness import ENGLAND_ASCOF_2A, interval_of
+from service.web.labels import METRIC_LABELS
 
 # Contracts shown on one page: a council has a handful, so one page is all of them.
 CONTRACTS_SHOWN = 200
@@ -58,3 +62,19 @@ def contract_summaries(session: Session, viewer: Viewer, pricing: Pricing,
                             report=contract_report(session, viewer, contract.id, None, None, pricing,
                                                    suppression_min_n))
             for contract in contracts]
+
+
+EARNINGS_COLUMNS = ("metric", "metric_name", "comparator", "target", "actual", "met", "weight", "earned_gbp")
+
+
+def earnings_csv(report: dict[str, Any]) -> str:
+    """A contract report's targets as CSV (one row per target, then the total), numbers to 2 dp as in the API."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(EARNINGS_COLUMNS)
+    for target in report["targets"]:
+        writer.writerow([target["metric"], METRIC_LABELS.get(target["metric"], target["metric"]),
+                         target["comparator"], cell(target["target"]), cell(target["actual"]), cell(target["met"]),
+                         cell(target["weight"]), cell(target["earned_gbp"])])
+    writer.writerow(["total", "Total earned", "", "", "", "", "", cell(report["earned_gbp"])])
+    return out.getvalue()

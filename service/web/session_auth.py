@@ -28,8 +28,6 @@ from service.web.forms import SignInForm
 P = ParamSpec("P")
 R = TypeVar("R")
 
-# Roles whose pages show people (episodes, flags, per-episode charts); anyone else gets a 404 there.
-PERSON_LEVEL_ROLES = ("manager", "admin")
 # The signed cookie holds only the id of a row in `sessions`, checked on every request, so ending that
 # session (sign-out, a password change, deactivation, a manager's revoke) signs the browser out at once.
 SESSION_ID = "session_id"
@@ -53,7 +51,7 @@ def _policy() -> SessionPolicy:
 
 
 @web.before_request
-def _load_user() -> None:
+def load_session_user() -> None:
     """Check the cookie's session on every request: ended, expired or of a deactivated user means signed out."""
     g.web_user = None
     raw = session.get(SESSION_ID)
@@ -79,7 +77,11 @@ def safe_next(target: str | None) -> str | None:
 
 
 def page_for(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R | ResponseReturnValue]]:
-    """Guard a page: sign-in first, workers see the phone-app notice, other roles 404 or 403."""
+    """Guard a page: sign-in first, workers see the phone-app notice, other roles 404 or 403.
+
+    A page about people (managers' pages) answers 404 to a role that may not see people, never revealing that the
+    record exists; any other refused page (e.g. an administrator's page) answers 403.
+    """
 
     def decorator(view: Callable[P, R]) -> Callable[P, R | ResponseReturnValue]:
         @wraps(view)
@@ -91,7 +93,7 @@ def page_for(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R | Response
                 return render_template("web/worker.html"), 403
             if user.role not in roles:
                 # Never reveal that a person-level page exists to a role that may not see people.
-                abort(404 if set(roles) <= set(PERSON_LEVEL_ROLES) else 403)
+                abort(404 if set(roles) & {"manager"} else 403)
             return view(*args, **kwargs)
 
         return wrapper

@@ -70,7 +70,7 @@ def test_manager_reads_an_episode_and_closes_it_with_the_form(page: Any, site: S
     page.locator("table.data tbody th a").first.click()
     episode_id = page.url.rsplit("/", 1)[-1]
     assert page.locator(".goal-card svg[role=img]").count() >= 1
-    assert page.get_by_role("heading", name="Event log").is_visible()
+    assert page.get_by_role("heading", name="History").is_visible()
     screenshot(page, "manager-episode")
 
     form = page.locator("form#close")
