@@ -18,10 +18,11 @@ from wtforms import Field, Form
 from wtforms.fields import FieldList, FormField
 
 from service.domain_errors import DomainError
-from service.web.labels import FLAG_LABELS, FOLLOW_UP_LABELS, OUTCOME_LABELS
+from service.web.labels import FLAG_LABELS, FOLLOW_UP_LABELS, OUTCOME_LABELS, REFERRAL_LABELS
 
 # Codes a service message may quote, in the words the pages use for them.
-CODE_WORDS = {code: f"“{words}”" for code, words in {**OUTCOME_LABELS, **FOLLOW_UP_LABELS, **FLAG_LABELS}.items()}
+CODE_WORDS = {code: f"“{words}”" for code, words in {
+    **OUTCOME_LABELS, **FOLLOW_UP_LABELS, **FLAG_LABELS, **REFERRAL_LABELS}.items()}
 SNAKE_NAME = re.compile(r"`?\b([a-z]+(?:_[a-z]+)+)\b`?")
 
 

@@ -54,7 +54,7 @@ LEVEL_LABELS: dict[int, str] = {
     2: "moderate assistance",
     3: "minimal hands-on assistance",
     4: "supervision, prompting or set-up only",
-    5: "independent",
+    5: "independent (with or without equipment)",
 }
 
 METRIC_LABELS: dict[str, str] = {

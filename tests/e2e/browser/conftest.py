@@ -19,6 +19,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 DEMO_PASSWORD = "demo-password-2026"
 TIMEOUT_MS = 15_000
+# The two screens every task is tried on: a desktop, and a phone (390 x 844 CSS pixels, as an iPhone 12-15).
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+TOKENS: dict[tuple[str, str, str], dict[str, str]] = {}
 
 
 @dataclass(frozen=True)
@@ -27,12 +30,15 @@ class Site:
 
     base_url: str
 
-    def token(self, username: str) -> dict[str, str]:
-        """Bearer headers for a demo account."""
-        response = requests.post(f"{self.base_url}/api/v1/auth/token", timeout=10,
-                                 json={"username": username, "password": DEMO_PASSWORD})
-        response.raise_for_status()
-        return {"Authorization": f"Bearer {response.json()['access_token']}"}
+    def token(self, username: str, password: str = DEMO_PASSWORD) -> dict[str, str]:
+        """Bearer headers for an account (demo accounts' tokens are kept for the run)."""
+        key = (self.base_url, username, password)
+        if key not in TOKENS:
+            response = requests.post(f"{self.base_url}/api/v1/auth/token", timeout=10,
+                                     json={"username": username, "password": password})
+            response.raise_for_status()
+            TOKENS[key] = {"Authorization": f"Bearer {response.json()['access_token']}"}
+        return TOKENS[key]
 
     def api(self, username: str, method: str, path: str, **kwargs: Any) -> Any:
         """Call the API as `username` and return the JSON body (any error fails the test)."""
@@ -97,6 +103,71 @@ def page(browser: Any) -> Iterator[Any]:
     assert not refused, refused
 
 
+@pytest.fixture(scope="session")
+def signed_in_states(browser: Any, site: Site, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Each demo person signed in once through the form; their cookies saved for later tabs (fewer page loads)."""
+    states: dict[str, str] = {}
+    folder = tmp_path_factory.mktemp("states")
+    for username in ("manager.homefirst", "commissioner", "admin"):
+        context = browser.new_context(viewport=VIEWPORTS["desktop"], locale="en-GB")
+        tab = context.new_page()
+        sign_in(tab, site, username)
+        path = str(folder / f"{username}.json")
+        context.storage_state(path=path)
+        context.close()
+        states[username] = path
+    return states
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def screen(request: pytest.FixtureRequest) -> str:
+    """The screen a task test runs on: 'desktop' or 'phone'."""
+    name: str = request.param
+    return name
+
+
+@dataclass
+class Tabs:
+    """Opens a tab signed in as a demo person, on the test's screen; closes them all afterwards."""
+
+    browser: Any
+    states: dict[str, str]
+    screen: str
+    contexts: list[Any]
+    refusals: list[str]
+    javascript: bool = True
+
+    def as_user(self, username: str | None) -> Any:
+        """A new tab with `username`'s cookies (None: signed out)."""
+        context = self.browser.new_context(viewport=VIEWPORTS[self.screen], locale="en-GB",
+                                           storage_state=self.states[username] if username else None,
+                                           java_script_enabled=self.javascript)
+        self.contexts.append(context)
+        tab = context.new_page()
+        tab.set_default_timeout(TIMEOUT_MS)
+        tab.set_default_navigation_timeout(TIMEOUT_MS)
+        tab.on("console", lambda message: self.refusals.append(message.text)
+               if "Content Security Policy" in message.text else None)
+        return tab
+
+
+@pytest.fixture
+def tabs(browser: Any, signed_in_states: dict[str, str], screen: str) -> Iterator[Tabs]:
+    """Tabs for the test's screen; no page may break the CSP."""
+    opened = Tabs(browser, signed_in_states, screen, [], [])
+    try:
+        yield opened
+    finally:
+        for context in opened.contexts:
+            context.close()
+    assert not opened.refusals, opened.refusals
+
+
+def no_sideways_scroll(page: Any) -> bool:
+    """The page fits the viewport's width (nothing to scroll sideways)."""
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+
+
 def sign_in(page: Any, site: Site, username: str) -> None:
     """Sign in through the form, as a person would."""
     page.goto(f"{site.base_url}/sign-in")
@@ -107,6 +178,11 @@ def sign_in(page: Any, site: Site, username: str) -> None:
 
 
 def screenshot(page: Any, name: str) -> None:
-    """Save a full-page screenshot as a test artifact (git-ignored)."""
+    """Save a full-page screenshot as a test artifact (git-ignored), named with the screen when it is a phone."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def screenshots(page: Any, task: str, screen: str) -> None:
+    """A task's screenshot on this screen: test-artifacts/screenshots/<task>-<screen>.png."""
+    screenshot(page, f"{task}-{screen}")
