@@ -6,11 +6,18 @@ import secrets
 import uuid
 from typing import Any
 
-from flask import render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from service.admin.accounts import AccountError, create_provider, create_user
+from service.admin.accounts import (
+    AccountError,
+    create_provider,
+    create_user,
+    deactivate_user,
+    reactivate_user,
+    set_password,
+)
 from service.admin.schemas import ProviderCreate, UserCreate
 from service.database import db
 from service.models import Provider, User
@@ -19,7 +26,7 @@ from service.web.blueprint import web
 from service.web.checking import place, schema_checked
 from service.web.forms import options
 from service.web.manager import problems_of
-from service.web.session_auth import page_for
+from service.web.session_auth import page_for, signed_in_user
 
 ADMINS = ("admin",)
 
@@ -82,7 +89,7 @@ def user_form(blank: bool = False) -> UserForm:
 
 def users_page(form: UserForm, status: int, **extra: Any) -> ResponseReturnValue:
     """The users page: the list and the new-user form."""
-    return render_template("web/admin_users.html", form=form, rows=user_rows(),
+    return render_template("web/admin_users.html", form=form, rows=user_rows(), user_actions=True,
                            problems=problems_of(form) if status >= 400 else [], **extra), status
 
 
@@ -110,3 +117,56 @@ def admin_users() -> ResponseReturnValue:
     db.session.commit()
     shown = None if form.password.data else password
     return users_page(user_form(blank=True), 201, created=user, shown_password=shown)
+
+
+def user_or_404(user_id: uuid.UUID) -> User:
+    """The user with this id (404 page when there is none)."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def not_yourself(user: User) -> ResponseReturnValue | None:
+    """An administrator does not reset or deactivate their own account from this list (it would sign them out)."""
+    if user.id == signed_in_user().id:
+        flash("You cannot deactivate yourself or reset your own password here.", "error")
+        return redirect(url_for("web.admin_users"), 303)
+    return None
+
+
+@web.route("/admin/users/<uuid:user_id>/password", methods=["POST"])
+@page_for(*ADMINS)
+def admin_reset_password(user_id: uuid.UUID) -> ResponseReturnValue:
+    """Give the user a new password, shown once on this page; every session of theirs ends at once."""
+    user = user_or_404(user_id)
+    if (refused := not_yourself(user)) is not None:
+        return refused
+    password = one_time_password()
+    set_password(db.session, user, password)
+    db.session.commit()
+    return users_page(user_form(blank=True), 200, shown_password=password, shown_for=user.username)
+
+
+@web.route("/admin/users/<uuid:user_id>/deactivate", methods=["POST"])
+@page_for(*ADMINS)
+def admin_deactivate(user_id: uuid.UUID) -> ResponseReturnValue:
+    """Stop the user signing in; every session of theirs (phone or browser) ends at once; their history stays."""
+    user = user_or_404(user_id)
+    if (refused := not_yourself(user)) is not None:
+        return refused
+    ended = deactivate_user(db.session, user)
+    db.session.commit()
+    flash(f"{user.username} is deactivated; {ended} signed-in session{'s' if ended != 1 else ''} ended.", "success")
+    return redirect(url_for("web.admin_users") + f"#user-{user.id}", 303)
+
+
+@web.route("/admin/users/<uuid:user_id>/reactivate", methods=["POST"])
+@page_for(*ADMINS)
+def admin_reactivate(user_id: uuid.UUID) -> ResponseReturnValue:
+    """Let a deactivated user sign in again with their password (no old session comes back)."""
+    user = user_or_404(user_id)
+    reactivate_user(user)
+    db.session.commit()
+    flash(f"{user.username} can sign in again.", "success")
+    return redirect(url_for("web.admin_users") + f"#user-{user.id}", 303)

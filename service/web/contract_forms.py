@@ -10,7 +10,7 @@ from wtforms.validators import Optional
 
 from service.reports.metrics import METRICS
 from service.web.checking import iso
-from service.web.episode_forms import answer
+from service.web.episode_forms import TRIMMED, answer, words
 from service.web.forms import choices
 from service.web.labels import COMPARATOR_LABELS, METRIC_LABELS
 
@@ -39,7 +39,7 @@ class ContractForm(FlaskForm):
     """A new outcomes-based contract."""
 
     provider_id = SelectField("Provider", choices=[], validators=[answer("Choose the provider.")])
-    name = StringField("Contract name", validators=[answer("Enter the contract's name.")])
+    name = StringField("Contract name", validators=[words("Enter the contract's name.")], filters=TRIMMED)
     starts_on = DateField("Starts on", validators=[answer("Enter the start date.")])
     ends_on = DateField("Ends on", validators=[answer("Enter the end date.")])
     hourly_rate_gbp = FloatField("Hourly rate of home care (£, optional)", validators=[Optional()], render_kw=MONEY)
@@ -47,7 +47,7 @@ class ContractForm(FlaskForm):
                                  render_kw={"inputmode": "numeric", "min": "1", "max": "520"})
     outcome_pot_gbp = FloatField("Outcome pot (£)", validators=[answer("Enter the outcome pot in pounds.")],
                                  render_kw=MONEY)
-    targets = FieldList(FormField(TargetForm), min_entries=TARGET_ROWS, max_entries=TARGET_ROWS)
+    targets = FieldList(FormField(TargetForm), "Target", min_entries=TARGET_ROWS, max_entries=TARGET_ROWS)
 
     target_errors: list[str]
 

@@ -23,7 +23,7 @@ from wtforms import (
 from wtforms.validators import Optional
 
 from service.web.checking import iso
-from service.web.episode_forms import CheckboxesField, GoalForm, OpenEpisodeForm, answer
+from service.web.episode_forms import TRIMMED, CheckboxesField, GoalForm, OpenEpisodeForm, answer, words
 from service.web.forms import CloseForm, EpisodeForm, FollowUpForm, options
 from service.web.labels import CONCERN_LABELS, LEVEL_LABELS, level_text
 
@@ -34,8 +34,8 @@ NOT_ASSESSED = ""
 class CorrectionForm(EpisodeForm):
     """The reason (always) and whether to replace the details or void the event."""
 
-    reason = TextAreaField("Why is this being corrected?", validators=[answer("Give the reason for the correction.")],
-                           render_kw={"rows": "2"})
+    reason = TextAreaField("Why is this being corrected?", validators=[words("Give the reason for the correction.")],
+                           render_kw={"rows": "2"}, filters=TRIMMED)
     # Which button was pressed: 'correct' (replace the details) or 'void' (it never happened).
     action = RadioField("What to do", choices=options([("correct", "Correct the details"), ("void", "Void it")]),
                         default="correct", validate_choice=False)
@@ -206,10 +206,10 @@ def visit_correction_form(goals: list[tuple[str, str]], original: dict[str, Any]
     levels = [(NOT_ASSESSED, "Not assessed at this visit"), *((str(n), level_text(n)) for n in LEVEL_LABELS)]
     fields: dict[str, Any] = {}
     goal_fields = []
-    for index, (goal_id, words) in enumerate(goals):
+    for index, (goal_id, goal_words) in enumerate(goals):
         name = f"level_{index}"
-        fields[name] = SelectField(f"Level for “{words}”", choices=options(levels), validators=[Optional()])
-        goal_fields.append((name, goal_id, words))
+        fields[name] = SelectField(f"Level for “{goal_words}”", choices=options(levels), validators=[Optional()])
+        goal_fields.append((name, goal_id, goal_words))
     notes = {str(item["goal_id"]): item.get("note") for item in original.get("goal_progress") or []}
     return type("VisitCorrectionForm", (VisitCorrectionBase,),
                 {**fields, "goal_fields": tuple(goal_fields), "notes": notes})

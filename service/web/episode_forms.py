@@ -19,7 +19,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Optional
+from wtforms.validators import DataRequired, InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from service.web.checking import iso
@@ -33,6 +33,19 @@ DECIMAL = {"inputmode": "decimal", "step": "0.5", "min": "0", "max": "168"}
 def answer(message: str) -> InputRequired:
     """A required answer, with the sentence to show when it is missing."""
     return InputRequired(message=message)
+
+
+def words(message: str) -> DataRequired:
+    """Required text: blank or only spaces counts as missing (use with `filters=TRIMMED`)."""
+    return DataRequired(message=message)
+
+
+def trimmed(value: Any) -> Any:
+    """Text without surrounding spaces."""
+    return value.strip() if isinstance(value, str) else value
+
+
+TRIMMED = [trimmed]
 
 
 class CheckboxesField(SelectMultipleField):
@@ -52,7 +65,8 @@ class OpenEpisodeForm(FlaskForm):
     """Open an episode from a referral."""
 
     provider_id = SelectField("Provider", choices=[], validate_choice=False)
-    person_ref = StringField("Person reference", validators=[answer("Enter the council's case reference.")],
+    person_ref = StringField("Person reference", validators=[words("Enter the council's case reference.")],
+                             filters=TRIMMED,
                              render_kw={"autocomplete": "off", "spellcheck": "false"})
     age_at_referral = IntegerField("Age at referral", validators=[answer("Enter the person's age at referral.")],
                                    render_kw={"inputmode": "numeric", "min": "18", "max": "120"})
@@ -83,8 +97,8 @@ class OpenEpisodeForm(FlaskForm):
 class GoalForm(EpisodeForm):
     """Set a goal: the person's words, an area of life, baseline and target on the 0-5 scale."""
 
-    description = TextAreaField("In the person's own words", render_kw={"rows": "2"},
-                                validators=[answer("Enter the goal in the person's words.")])
+    description = TextAreaField("In the person's own words", render_kw={"rows": "2"}, filters=TRIMMED,
+                                validators=[words("Enter the goal in the person's words.")])
     domain = SelectField("Area of life", choices=choices("Choose an area", GOAL_DOMAIN_LABELS),
                          validators=[answer("Choose the area of life.")])
     baseline_level = RadioField("Level now (baseline)", choices=options(LEVEL_CHOICES), coerce=int,
@@ -103,8 +117,8 @@ class GoalForm(EpisodeForm):
 class ReviseGoalForm(EpisodeForm):
     """Revise a goal's words, target level or target date."""
 
-    description = TextAreaField("In the person's own words", render_kw={"rows": "2"},
-                                validators=[answer("Enter the goal in the person's words.")])
+    description = TextAreaField("In the person's own words", render_kw={"rows": "2"}, filters=TRIMMED,
+                                validators=[words("Enter the goal in the person's words.")])
     target_level = SelectField("Target level", choices=options(LEVEL_CHOICES), coerce=int,
                                validators=[answer("Choose the target level.")])
     target_on = DateField("Target date (optional)", validators=[Optional()])
@@ -119,8 +133,8 @@ class ReviseGoalForm(EpisodeForm):
 class WithdrawGoalForm(EpisodeForm):
     """Withdraw a goal, with the reason."""
 
-    reason = TextAreaField("Reason for withdrawing", validators=[answer("Give the reason for withdrawing the goal.")],
-                           render_kw={"rows": "2"})
+    reason = TextAreaField("Reason for withdrawing", validators=[words("Give the reason for withdrawing the goal.")],
+                           render_kw={"rows": "2"}, filters=TRIMMED)
 
 
 class AssignForm(EpisodeForm):

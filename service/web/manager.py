@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import marshmallow as ma
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
+from wtforms import Field
+from wtforms.fields import FieldList, FormField
 
 from service.clock import today_london
 from service.database import db
@@ -81,13 +83,26 @@ def episodes() -> ResponseReturnValue:
     return render_template("web/episodes.html", items=items, total=total, status=status, page=page, pages=pages)
 
 
+def leaf_fields(fields: Any, prefix: str = "") -> Iterator[tuple[str, Field]]:
+    """Every input field with the words that name it, descending into lists of sub-forms (e.g. contract targets)."""
+    for field in fields:
+        if isinstance(field, FieldList):
+            for index, entry in enumerate(field.entries, start=1):
+                yield from leaf_fields(entry.form if isinstance(entry, FormField) else [entry],
+                                       f"{prefix}{field.label.text} {index}, ")
+        elif isinstance(field, FormField):
+            yield from leaf_fields(field.form, prefix)
+        else:
+            yield f"{prefix}{field.label.text}", field
+
+
 def problems_of(form: FlaskForm | None) -> list[tuple[str, str]]:
     """A submitted form's errors for the summary at the top of the page: (message, link to the field)."""
     if form is None:
         return []
     problems = [(message, "#main") for message in form.form_errors]
-    for field in form:
-        problems.extend((f"{field.label.text}: {message}", f"#{field.id}") for message in field.errors)
+    for name, field in leaf_fields(form):
+        problems.extend((f"{name}: {message}", f"#{field.id}") for message in field.errors)
     return problems
 
 

@@ -168,11 +168,11 @@ def no_sideways_scroll(page: Any) -> bool:
     return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
 
 
-def sign_in(page: Any, site: Site, username: str) -> None:
+def sign_in(page: Any, site: Site, username: str, password: str = DEMO_PASSWORD) -> None:
     """Sign in through the form, as a person would."""
     page.goto(f"{site.base_url}/sign-in")
     page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
 

@@ -74,7 +74,8 @@ def test_a_refused_closure_is_shown_next_to_its_field_and_records_nothing(world:
 
     assert inconsistent.status_code == 422
     text = inconsistent.get_data(as_text=True)
-    assert 'id="end_need_hours_per_week-error"' in text and "Must be above 0 for outcome “Long-term support (any setting)”" in text
+    assert 'id="end_need_hours_per_week-error"' in text
+    assert "Must be above 0 for outcome “Long-term support (any setting)”" in text
     assert 'aria-invalid="true"' in text
     assert missing.status_code == 422 and "Choose the outcome." in missing.get_data(as_text=True)
     assert world.event_count(episode["id"]) == before
