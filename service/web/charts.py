@@ -78,8 +78,10 @@ def _ticks(top: float, count: int = 4) -> list[float]:
 
 
 def _fmt(value: float | None, unit: str = "") -> str:
-    """A figure for the data table."""
-    return "no data" if value is None else f"{value:,.2f}{unit}"
+    """A figure for the data table: percentages whole, other figures to 2 decimal places."""
+    if value is None:
+        return "no data"
+    return f"{value:,.0f}%" if unit == "%" else f"{value:,.2f}{unit}"
 
 
 def goal_chart(description: str, observations: Sequence[tuple[datetime, int]], baseline: int, target: int,
@@ -202,10 +204,10 @@ def interval_chart(title: str, items: Sequence[Interval]) -> Chart:
     body.append(_text(WIDTH - RIGHT, height - 6, "Bar: value; whiskers: 95% interval; mark: England",
                       "chart-label chart-muted", "end"))
     desc = "; ".join(f"{item.label}: {_fmt(item.value, '%')}" + (
-        f" (95% interval {item.low:.2f}–{item.high:.2f}%)" if item.low is not None and item.high is not None
+        f" (95% interval {item.low:.0f}–{item.high:.0f}%)" if item.low is not None and item.high is not None
         else "") for item in items)
     rows = tuple((item.label, _fmt(item.value, "%"),
-                  "–" if item.low is None or item.high is None else f"{item.low:.2f}–{item.high:.2f}%",
+                  "–" if item.low is None or item.high is None else f"{item.low:.0f}–{item.high:.0f}%",
                   "–" if item.reference is None else f"{item.reference:.1f}%") for item in items)
     return Chart(_svg(title, desc, body, WIDTH, height), title,
                  ("Measure", "Value", "95% interval", "England"), rows)

@@ -67,6 +67,12 @@ class ContractForm(FlaskForm):
             ok = False
         return ok
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for number, entry in enumerate(self.targets.entries, start=1):
+            for field in entry.form:
+                field.label.text = f"{field.label.text} (target {number})"
+
     def target_rows(self) -> list[tuple[int, TargetForm]]:
         """The rows with something typed in them, with their row index."""
         return [(index, entry.form) for index, entry in enumerate(self.targets.entries) if not entry.form.is_blank()]

@@ -83,17 +83,16 @@ def episodes() -> ResponseReturnValue:
     return render_template("web/episodes.html", items=items, total=total, status=status, page=page, pages=pages)
 
 
-def leaf_fields(fields: Any, prefix: str = "") -> Iterator[tuple[str, Field]]:
-    """Every input field with the words that name it, descending into lists of sub-forms (e.g. contract targets)."""
+def leaf_fields(fields: Any) -> Iterator[Field]:
+    """Every input field, descending into lists of sub-forms (e.g. contract targets, whose labels say which)."""
     for field in fields:
         if isinstance(field, FieldList):
-            for index, entry in enumerate(field.entries, start=1):
-                yield from leaf_fields(entry.form if isinstance(entry, FormField) else [entry],
-                                       f"{prefix}{field.label.text} {index}, ")
+            for entry in field.entries:
+                yield from leaf_fields(entry.form if isinstance(entry, FormField) else [entry])
         elif isinstance(field, FormField):
-            yield from leaf_fields(field.form, prefix)
+            yield from leaf_fields(field.form)
         else:
-            yield f"{prefix}{field.label.text}", field
+            yield field
 
 
 def problems_of(form: FlaskForm | None) -> list[tuple[str, str]]:
@@ -101,8 +100,8 @@ def problems_of(form: FlaskForm | None) -> list[tuple[str, str]]:
     if form is None:
         return []
     problems = [(message, "#main") for message in form.form_errors]
-    for name, field in leaf_fields(form):
-        problems.extend((f"{name}: {message}", f"#{field.id}") for message in field.errors)
+    for field in leaf_fields(form):
+        problems.extend((f"{field.label.text}: {message}", f"#{field.id}") for message in field.errors)
     return problems
 
 

@@ -212,8 +212,14 @@ def _baselines(effective: Mapping[str, tuple[Event, dict[str, Any], datetime, bo
             for event, data, _, voided in effective.values() if event.type == "GoalSet" and not voided}
 
 
+def in_world_order(item: tuple[Event, dict[str, Any], datetime, bool]) -> tuple[bool, datetime, int]:
+    """When it happened in the world (ties: order of arrival); the opening always first, as it starts the story."""
+    event, _, moment, _ = item
+    return event.type != "EpisodeOpened", moment, event.sequence
+
+
 def build_timeline(events: Sequence[Event], people: Mapping[str, str], goals: Mapping[str, str]) -> list[TimelineEntry]:
-    """Every event but corrections, in words, ordered by when it happened (ties: order of arrival)."""
+    """Every event but corrections, in words, ordered by when it happened (see `in_world_order`)."""
     words = Wording(people=people, goals=goals)
     fixes: dict[str, list[Event]] = {}
     for event in sorted(events, key=lambda item: item.sequence):
@@ -223,7 +229,7 @@ def build_timeline(events: Sequence[Event], people: Mapping[str, str], goals: Ma
                  for event in events if event.type != CORRECTION}
     levels = _baselines(effective)
     entries = []
-    for event, data, moment, voided in sorted(effective.values(), key=lambda item: (item[2], item[0].sequence)):
+    for event, data, moment, voided in sorted(effective.values(), key=in_world_order):
         before = dict(levels) if event.type == "VisitRecorded" else None
         if event.type == "VisitRecorded" and not voided:
             for item in data.get("goal_progress") or []:
