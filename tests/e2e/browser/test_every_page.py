@@ -51,8 +51,8 @@ def records(site: Site) -> dict[str, str]:
 
     A third provider with a long name widens the providers' comparison, as a real council's would be.
     """
-    site.api("admin", "POST", "/api/v1/providers",
-             json={"name": f"Northgate Home Support and Reablement Services {uuid.uuid4().hex[:4]}", "kind": "external"})
+    long_name = f"Northgate Home Support and Reablement Services {uuid.uuid4().hex[:4]}"
+    site.api("admin", "POST", "/api/v1/providers", json={"name": long_name, "kind": "external"})
     homefirst = next(item["id"] for item in site.api("admin", "GET", "/api/v1/providers")["items"]
                      if item["name"] == "Home First (in-house)")
     workers = [item for item in site.api("admin", "GET", "/api/v1/users?page_size=500")["items"]
