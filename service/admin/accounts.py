@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import select
@@ -89,3 +90,24 @@ def usernames_by_id(session: Session, ids: Iterable[str]) -> dict[str, str]:
         return {}
     rows = session.execute(select(User.id, User.username).where(User.id.in_(wanted)))
     return {str(row.id): row.username for row in rows}
+
+
+@dataclass(frozen=True)
+class WorkerChoice:
+    """A worker as a manager picks them: id, name and provider."""
+
+    id: str
+    name: str
+    provider_id: str
+    provider_name: str
+
+
+def provider_workers(session: Session, provider_id: uuid.UUID | None) -> list[WorkerChoice]:
+    """Active workers of one provider (every provider's when None), by provider and name."""
+    statement = (select(User.id, User.username, Provider.id, Provider.name)
+                 .join(Provider, Provider.id == User.provider_id)
+                 .where(User.role == "worker", User.active.is_(True)).order_by(Provider.name, User.username))
+    if provider_id is not None:
+        statement = statement.where(User.provider_id == provider_id)
+    return [WorkerChoice(str(user_id), name, str(pid), provider_name)
+            for user_id, name, pid, provider_name in session.execute(statement)]

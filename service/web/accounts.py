@@ -8,27 +8,23 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
-from service.admin.accounts import (
-    AccountError,
-    create_provider,
-    create_user,
-    deactivate_user,
-    reactivate_user,
-    set_password,
-)
 from service.admin.schemas import ProviderCreate, UserCreate
+from service.admin.service import add_provider, add_user, list_providers, list_users, update_user
 from service.database import db
+from service.domain.errors import DomainError, NotFound
+from service.errors import http_status
 from service.models import Provider, User
 from service.web.account_forms import ProviderForm, UserForm
 from service.web.blueprint import web
-from service.web.checking import place, schema_checked
+from service.web.checking import place_refusal, schema_checked
 from service.web.forms import options
 from service.web.manager import problems_of
 from service.web.session_auth import page_for, signed_in_user
 
 ADMINS = ("admin",)
+# Every provider and user on one page: a council has tens of them, not thousands.
+LISTED = 500
 
 
 def one_time_password() -> str:
@@ -36,15 +32,9 @@ def one_time_password() -> str:
     return secrets.token_urlsafe(15)
 
 
-def providers_by_id() -> dict[uuid.UUID, Provider]:
-    """Every provider, by id, in name order."""
-    return {provider.id: provider for provider in
-            db.session.execute(select(Provider).order_by(Provider.name)).scalars()}
-
-
-def refuse(form: Any, error: AccountError) -> None:
-    """An account refusal next to the field it names."""
-    place(form, {error.field: [error.message]})
+def all_providers() -> list[Provider]:
+    """Every provider, by name."""
+    return list_providers(db.session, 1, LISTED)[0]
 
 
 @web.route("/admin/providers", methods=["GET", "POST"])
@@ -59,23 +49,22 @@ def admin_providers() -> ResponseReturnValue:
         loaded = schema_checked(ProviderCreate(), body, form) if form.validate() else None
         if loaded is not None:
             try:
-                created = create_provider(db.session, loaded["name"], loaded["kind"])
-            except AccountError as error:
+                created = add_provider(db.session, loaded["name"], loaded["kind"])
+            except DomainError as error:
                 db.session.rollback()
-                refuse(form, error)
-                status = error.status
+                place_refusal(form, error)
+                status = http_status(error)
             else:
-                db.session.commit()
                 form, status = ProviderForm(formdata=None), 201
-    providers = list(providers_by_id().values())
+    providers = all_providers()
     return render_template("web/admin_providers.html", form=form, providers=providers, created=created,
                            problems=problems_of(form) if status >= 400 else []), status
 
 
 def user_rows() -> list[tuple[User, str]]:
     """Every user with their provider's name, by username."""
-    names = {provider_id: provider.name for provider_id, provider in providers_by_id().items()}
-    users = db.session.execute(select(User).order_by(User.username)).scalars()
+    names = {provider.id: provider.name for provider in all_providers()}
+    users = list_users(db.session, 1, LISTED)[0]
     return [(user, names.get(user.provider_id, "") if user.provider_id else "") for user in users]
 
 
@@ -83,7 +72,7 @@ def user_form(blank: bool = False) -> UserForm:
     """The new-user form (as submitted, or blank) with the providers to choose from."""
     form = UserForm(formdata=None) if blank else UserForm()
     form.provider_id.choices = options([("", "None (commissioners and administrators)"),
-                                        *((pid, provider.name) for pid, provider in providers_by_id().items())])
+                                        *((provider.id, provider.name) for provider in all_providers())])
     return form
 
 
@@ -109,42 +98,39 @@ def admin_users() -> ResponseReturnValue:
     if loaded is None:
         return users_page(form, 422)
     try:
-        user = create_user(db.session, loaded["username"], loaded["password"], loaded["role"], loaded["provider_id"])
-    except AccountError as error:
+        user = add_user(db.session, loaded["username"], loaded["password"], loaded["role"], loaded["provider_id"])
+    except DomainError as error:
         db.session.rollback()
-        refuse(form, error)
-        return users_page(form, error.status)
-    db.session.commit()
+        place_refusal(form, error)
+        return users_page(form, http_status(error))
     shown = None if form.password.data else password
     return users_page(user_form(blank=True), 201, created=user, shown_password=shown)
 
 
-def user_or_404(user_id: uuid.UUID) -> User:
-    """The user with this id (404 page when there is none)."""
-    user = db.session.get(User, user_id)
-    if user is None:
+def change_user(user_id: uuid.UUID, changes: dict[str, Any]) -> User | ResponseReturnValue:
+    """Apply `changes` with the admin service (the API's PATCH /users/{id}); a refusal goes back to the list."""
+    try:
+        return update_user(db.session, signed_in_user(), user_id, changes)
+    except NotFound:
         abort(404)
-    return user
-
-
-def not_yourself(user: User) -> ResponseReturnValue | None:
-    """An administrator does not reset or deactivate their own account from this list (it would sign them out)."""
-    if user.id == signed_in_user().id:
-        flash("You cannot deactivate yourself or reset your own password here.", "error")
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
         return redirect(url_for("web.admin_users"), 303)
-    return None
 
 
 @web.route("/admin/users/<uuid:user_id>/password", methods=["POST"])
 @page_for(*ADMINS)
 def admin_reset_password(user_id: uuid.UUID) -> ResponseReturnValue:
     """Give the user a new password, shown once on this page; every session of theirs ends at once."""
-    user = user_or_404(user_id)
-    if (refused := not_yourself(user)) is not None:
-        return refused
+    if user_id == signed_in_user().id:
+        flash("Change your own password by asking another administrator; resetting it here would sign you out.",
+              "error")
+        return redirect(url_for("web.admin_users"), 303)
     password = one_time_password()
-    set_password(db.session, user, password)
-    db.session.commit()
+    user = change_user(user_id, {"password": password})
+    if not isinstance(user, User):
+        return user
     return users_page(user_form(blank=True), 200, shown_password=password, shown_for=user.username)
 
 
@@ -152,12 +138,10 @@ def admin_reset_password(user_id: uuid.UUID) -> ResponseReturnValue:
 @page_for(*ADMINS)
 def admin_deactivate(user_id: uuid.UUID) -> ResponseReturnValue:
     """Stop the user signing in; every session of theirs (phone or browser) ends at once; their history stays."""
-    user = user_or_404(user_id)
-    if (refused := not_yourself(user)) is not None:
-        return refused
-    ended = deactivate_user(db.session, user)
-    db.session.commit()
-    flash(f"{user.username} is deactivated; {ended} signed-in session{'s' if ended != 1 else ''} ended.", "success")
+    user = change_user(user_id, {"active": False})
+    if not isinstance(user, User):
+        return user
+    flash(f"{user.username} is deactivated; every session of theirs has ended.", "success")
     return redirect(url_for("web.admin_users") + f"#user-{user.id}", 303)
 
 
@@ -165,8 +149,8 @@ def admin_deactivate(user_id: uuid.UUID) -> ResponseReturnValue:
 @page_for(*ADMINS)
 def admin_reactivate(user_id: uuid.UUID) -> ResponseReturnValue:
     """Let a deactivated user sign in again with their password (no old session comes back)."""
-    user = user_or_404(user_id)
-    reactivate_user(user)
-    db.session.commit()
+    user = change_user(user_id, {"active": True})
+    if not isinstance(user, User):
+        return user
     flash(f"{user.username} can sign in again.", "success")
     return redirect(url_for("web.admin_users") + f"#user-{user.id}", 303)

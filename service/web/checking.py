@@ -17,7 +17,7 @@ import marshmallow as ma
 from wtforms import Field, Form
 from wtforms.fields import FieldList, FormField
 
-from service.domain_errors import DomainError
+from service.domain.errors import DomainError
 from service.web.labels import FLAG_LABELS, FOLLOW_UP_LABELS, OUTCOME_LABELS, REFERRAL_LABELS
 
 # Codes a service message may quote, in the words the pages use for them.

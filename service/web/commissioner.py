@@ -18,7 +18,7 @@ from service.reports import queries
 from service.reports.csv_output import metrics_csv
 from service.reports.downloads import csv_response
 from service.web.blueprint import web
-from service.web.checking import flatten, place
+from service.web.checking import flatten, place, place_refusal
 from service.web.commissioning import contract_summaries, earnings_csv, providers_page
 from service.web.contract_forms import ContractForm
 from service.web.forms import choices
@@ -79,11 +79,10 @@ def new_contract() -> ResponseReturnValue:
         else:
             try:
                 contract = create_contract(db.session, body)
-            except ContractError as error:
+            except DomainError as error:
                 db.session.rollback()
-                place(form, error.errors or {"_schema": [error.message]})
+                place_refusal(form, error)
             else:
-                db.session.commit()
                 flash(f"Contract “{contract.name}” is created.", "success")
                 return redirect(url_for("web.contract_page", contract_id=contract.id), 303)
     db.session.rollback()
@@ -96,8 +95,8 @@ def report_of(contract_id: uuid.UUID) -> dict[str, Any]:
     try:
         return contract_report(db.session, viewer_of(signed_in_user()), contract_id, None, None, pricing(),
                                suppression_min_n())
-    except ContractError as error:
-        abort(error.status)
+    except DomainError as error:
+        abort(http_status(error))
 
 
 @web.route("/contracts/<uuid:contract_id>")

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, FieldList, FloatField, Form, FormField, IntegerField, SelectField, StringField
 from wtforms.validators import Optional
 
-from service.reports.metrics import METRICS
+from service.domain.metrics import METRICS
 from service.web.checking import iso
 from service.web.episode_forms import TRIMMED, answer, words
 from service.web.forms import choices

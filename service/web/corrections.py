@@ -11,8 +11,7 @@ from flask.typing import ResponseReturnValue
 from service.corrections.correcting import correct_event
 from service.corrections.schemas import CorrectionIn
 from service.database import db
-from service.domain_errors import DomainError
-from service.episodes.routes import committed
+from service.domain.errors import DomainError, NotFound
 from service.web.blueprint import web
 from service.web.checking import place_refusal, schema_checked
 from service.web.correction_forms import ALIASES, FORMS, CorrectionForm, VoidOnlyForm, visit_correction_form
@@ -72,11 +71,10 @@ def correct_event_page(episode_id: uuid.UUID, event_id: uuid.UUID) -> ResponseRe
                 correct_event(db.session, user, event_id, loaded, form.seen_version())
             except DomainError as error:
                 db.session.rollback()
-                if error.status == 404 and "event_id" in error.errors:
+                if isinstance(error, NotFound) and "event_id" in error.errors:
                     raise
                 place_refusal(form, without_data_prefix(error), ALIASES)
             else:
-                committed(episode_id)
                 flash("The entry is voided." if form.voiding else "The correction is saved.", "success")
                 return redirect(url_for("web.episode", episode_id=episode_id) + f"#event-{event_id}", 303)
     db.session.rollback()

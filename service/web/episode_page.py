@@ -10,14 +10,14 @@ from typing import Any
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 
-from service.clock import today_london
+from service.admin.accounts import WorkerChoice, provider_workers, usernames_by_id
+from service.domain.calendar import today_london
 from service.episodes.reads import read_episode
 from service.events.store import read_stream
 from service.models import User
 from service.web.charts import Chart, goal_chart
 from service.web.episode_forms import AssignForm, GoalForm, ReviseGoalForm, WithdrawGoalForm
 from service.web.forms import CloseForm, FollowUpForm, options
-from service.web.people import WorkerChoice, names_of, workers_of
 from service.web.timeline import TimelineEntry, build_timeline
 
 
@@ -66,12 +66,12 @@ def episode_page(session: Session, user: User, episode_id: uuid.UUID) -> Episode
     events = read_stream(session, episode_id)
     ids = {str(event.actor_id) for event in events if event.actor_id}
     ids |= {str(event.data["worker_id"]) for event in events if event.data.get("worker_id")}
-    names = names_of(session, ids)
+    names = usernames_by_id(session, ids)
     goal_names = {goal["id"]: goal["description"] for goal in episode["goals"]}
     start = date.fromisoformat(episode["started_on"])
     end = date.fromisoformat(episode["ended_on"] or episode["planned_end_on"])
     assigned = [(worker_id, names.get(worker_id, "a worker")) for worker_id in episode["worker_ids"]]
-    assignable = [worker for worker in workers_of(session, uuid.UUID(episode["provider_id"]))
+    assignable = [worker for worker in provider_workers(session, uuid.UUID(episode["provider_id"]))
                   if worker.id not in episode["worker_ids"]]
     return EpisodePage(
         episode=episode,

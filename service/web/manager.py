@@ -13,13 +13,14 @@ from flask_wtf import FlaskForm
 from wtforms import Field
 from wtforms.fields import FieldList, FormField
 
-from service.clock import today_london
+from service.admin.accounts import provider_workers
 from service.database import db
-from service.domain_errors import DomainError
-from service.episodes import commands
+from service.domain.calendar import today_london
+from service.domain.errors import DomainError, NotFound
+from service.episodes import service as episode_service
 from service.episodes.reads import list_episodes, read_episode
-from service.episodes.routes import committed
 from service.episodes.schemas import AssignmentCreate, EpisodeCreate, GoalCreate, GoalRevision, GoalWithdrawal
+from service.errors import http_status
 from service.web.blueprint import web
 from service.web.checking import place_refusal, schema_checked
 from service.web.episode_forms import AssignForm, GoalForm, OpenEpisodeForm, ReviseGoalForm, WithdrawGoalForm
@@ -27,7 +28,6 @@ from service.web.episode_page import episode_forms, episode_page
 from service.web.flag_queue import flag_queue
 from service.web.forms import AcknowledgeForm, CloseForm, EpisodeForm, FollowUpForm, choices, options
 from service.web.labels import FLAG_LABELS
-from service.web.people import workers_of
 from service.web.session_auth import page_for, safe_next, signed_in_user
 from service.web.viewing import provider_choices, requested_provider
 
@@ -58,14 +58,13 @@ def acknowledge(episode_id: uuid.UUID, flag: str) -> ResponseReturnValue:
         flash("The note is too long (1,000 characters at most); nothing was recorded.", "error")
         return redirect(back, 303)
     try:
-        commands.acknowledge_flag(db.session, signed_in_user(), episode_id, flag, form.note.data or None, None)
+        episode_service.acknowledge_flag(db.session, signed_in_user(), episode_id, flag, form.note.data or None, None)
     except DomainError as error:
-        if error.status == 404:
+        if isinstance(error, NotFound):
             raise
         db.session.rollback()
         flash(error.message, "error")
         return redirect(back, 303)
-    committed(episode_id)
     flash(f"{FLAG_LABELS[flag]}: acknowledged.", "success")
     return redirect(back, 303)
 
@@ -131,13 +130,12 @@ def submit(episode_id: uuid.UUID, form: FlaskForm, slot: str, command: Callable[
         except Refused:
             status = 422
         except DomainError as error:
-            if error.status == 404 and not error.errors.keys() - {"id", "episode_id"}:
+            if isinstance(error, NotFound) and not error.errors.keys() - {"id", "episode_id"}:
                 raise
             db.session.rollback()
             place_refusal(form, error)
-            status = error.status
+            status = http_status(error)
         else:
-            committed(episode_id)
             flash(done, "success")
             return redirect(url_for("web.episode", episode_id=episode_id) + anchor, 303)
     db.session.rollback()
@@ -161,7 +159,7 @@ def checked(schema: ma.Schema, body: dict[str, Any], form: FlaskForm) -> dict[st
 def close(episode_id: uuid.UUID) -> ResponseReturnValue:
     """Close the episode with its end date, end need and outcome."""
     form = CloseForm()
-    return submit(episode_id, form, "close", lambda: commands.close_episode(
+    return submit(episode_id, form, "close", lambda: episode_service.close_episode(
         db.session, signed_in_user(), episode_id, form.body(), form.seen_version()), "The episode is closed.")
 
 
@@ -170,7 +168,7 @@ def close(episode_id: uuid.UUID) -> ResponseReturnValue:
 def follow_up(episode_id: uuid.UUID) -> ResponseReturnValue:
     """Record the 91-day follow-up."""
     form = FollowUpForm()
-    return submit(episode_id, form, "follow-up", lambda: commands.record_follow_up(
+    return submit(episode_id, form, "follow-up", lambda: episode_service.record_follow_up(
         db.session, signed_in_user(), episode_id, form.body(), form.seen_version()),
         "The 91-day follow-up is recorded.")
 
@@ -180,7 +178,7 @@ def follow_up(episode_id: uuid.UUID) -> ResponseReturnValue:
 def set_goal(episode_id: uuid.UUID) -> ResponseReturnValue:
     """Set a goal: the person's words, an area of life, baseline and target levels."""
     form = GoalForm(prefix="goal")
-    return submit(episode_id, form, "goal", lambda: commands.set_goal(
+    return submit(episode_id, form, "goal", lambda: episode_service.set_goal(
         db.session, signed_in_user(), episode_id, checked(GoalCreate(), form.body(), form), form.seen_version()),
         "The goal is set.", "#goals-heading")
 
@@ -200,7 +198,7 @@ def revise_goal(episode_id: uuid.UUID, goal_id: uuid.UUID) -> ResponseReturnValu
     """Change a goal's words, target level or target date (only what changed is recorded)."""
     goal = goal_of(episode_id, goal_id)
     form = ReviseGoalForm(prefix=f"revise-{goal_id}")
-    return submit(episode_id, form, f"revise-{goal_id}", lambda: commands.revise_goal(
+    return submit(episode_id, form, f"revise-{goal_id}", lambda: episode_service.revise_goal(
         db.session, signed_in_user(), episode_id, goal_id, checked(GoalRevision(), form.body(goal), form),
         form.seen_version()), "The goal is revised.", f"#goal-{goal_id}")
 
@@ -211,7 +209,7 @@ def withdraw_goal(episode_id: uuid.UUID, goal_id: uuid.UUID) -> ResponseReturnVa
     """Withdraw a goal with the reason."""
     goal_of(episode_id, goal_id)
     form = WithdrawGoalForm(prefix=f"withdraw-{goal_id}")
-    return submit(episode_id, form, f"withdraw-{goal_id}", lambda: commands.withdraw_goal(
+    return submit(episode_id, form, f"withdraw-{goal_id}", lambda: episode_service.withdraw_goal(
         db.session, signed_in_user(), episode_id, goal_id,
         checked(GoalWithdrawal(), {"reason": (form.reason.data or "").strip()}, form)["reason"],
         form.seen_version()), "The goal is withdrawn.", f"#goal-{goal_id}")
@@ -222,8 +220,8 @@ def withdraw_goal(episode_id: uuid.UUID, goal_id: uuid.UUID) -> ResponseReturnVa
 def assign(episode_id: uuid.UUID) -> ResponseReturnValue:
     """Assign one of the provider's workers."""
     form = AssignForm(prefix="assign")
-    form.worker_id.choices = options((choice.id, choice.name) for choice in workers_of(db.session, None))
-    return submit(episode_id, form, "assign", lambda: commands.assign_worker(
+    form.worker_id.choices = options((choice.id, choice.name) for choice in provider_workers(db.session, None))
+    return submit(episode_id, form, "assign", lambda: episode_service.assign_worker(
         db.session, signed_in_user(), episode_id,
         checked(AssignmentCreate(), {"worker_id": form.worker_id.data}, form)["worker_id"], form.seen_version()),
         "The worker is assigned.", "#workers-heading")
@@ -234,7 +232,7 @@ def assign(episode_id: uuid.UUID) -> ResponseReturnValue:
 def unassign(episode_id: uuid.UUID, worker_id: uuid.UUID) -> ResponseReturnValue:
     """Unassign a worker (visits they queued offline while assigned are still accepted)."""
     form = EpisodeForm(prefix=f"unassign-{worker_id}")
-    return submit(episode_id, form, "workers", lambda: commands.unassign_worker(
+    return submit(episode_id, form, "workers", lambda: episode_service.unassign_worker(
         db.session, signed_in_user(), episode_id, worker_id, form.seen_version()),
         "The worker is unassigned.", "#workers-heading")
 
@@ -246,7 +244,7 @@ def open_episode() -> ResponseReturnValue:
     user = signed_in_user()
     form = OpenEpisodeForm()
     form.provider_id.choices = choices("Choose the provider", dict(provider_choices(user)))
-    workers = workers_of(db.session, user.provider_id if user.role == "manager" else None)
+    workers = provider_workers(db.session, user.provider_id if user.role == "manager" else None)
     form.worker_ids.choices = options((worker.id, worker.name if user.role == "manager"
                                        else f"{worker.name} ({worker.provider_name})") for worker in workers)
     if request.method == "GET":
@@ -256,14 +254,13 @@ def open_episode() -> ResponseReturnValue:
         provider_id = str(user.provider_id) if user.role == "manager" else (form.provider_id.data or "")
         try:
             body = checked(EpisodeCreate(), form.body(provider_id), form)
-            head = commands.open_episode(db.session, user, body)
+            head = episode_service.open_episode(db.session, user, body)
         except Refused:
             pass
         except DomainError as error:
             db.session.rollback()
             place_refusal(form, error)
         else:
-            committed(head.id)
             flash(f"Episode {head.person_ref} is open. Now set the person's goals.", "success")
             return redirect(url_for("web.episode", episode_id=head.id) + "#set-goal", 303)
     db.session.rollback()
