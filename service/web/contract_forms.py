@@ -8,11 +8,10 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, FieldList, FloatField, Form, FormField, IntegerField, SelectField, StringField
 from wtforms.validators import Optional
 
-from service.domain.metrics import METRICS
 from service.web.checking import iso
 from service.web.episode_forms import TRIMMED, answer, words
 from service.web.forms import choices
-from service.web.labels import COMPARATOR_LABELS, METRIC_LABELS
+from service.web.labels import COMPARATOR_LABELS, METRIC_LABELS, SHOWN_METRICS
 
 TARGET_ROWS = 6
 MONEY = {"inputmode": "decimal", "step": "0.01", "min": "0"}
@@ -21,8 +20,8 @@ MONEY = {"inputmode": "decimal", "step": "0.01", "min": "0"}
 class TargetForm(Form):
     """One target row: a metric by its plain name, at least / at most, a value and a weight (blank row: none)."""
 
-    metric = SelectField("Metric", choices=choices("No target in this row", {m: METRIC_LABELS[m] for m in METRICS}),
-                         validators=[Optional()])
+    metric = SelectField("Metric", validators=[Optional()],
+                         choices=choices("No target in this row", {m: METRIC_LABELS[m] for m in SHOWN_METRICS}))
     comparator = SelectField("Must be", choices=choices("Choose", COMPARATOR_LABELS), validators=[Optional()])
     value = FloatField("Value", validators=[Optional()], render_kw={"inputmode": "decimal", "step": "any"})
     weight = FloatField("Weight", validators=[Optional()],

@@ -124,7 +124,7 @@ def test_a_contract_whose_weights_do_not_sum_to_one_is_refused_by_the_server(wor
             "ends_on": "2027-12-31", "outcome_pot_gbp": "50000",
             "targets-0-metric": "independent_pct", "targets-0-comparator": "ge", "targets-0-value": "40",
             "targets-0-weight": "0.5",
-            "targets-1-metric": "ascof_2d_pct", "targets-1-comparator": "ge",
+            "targets-1-metric": "ascof_2a_pct", "targets-1-comparator": "ge",
             "targets-1-value": "75", "targets-1-weight": "0.4"}
 
     weights = post_form(browsers.commissioner, "/contracts/new", "/contracts/new", form)
