@@ -176,7 +176,7 @@ def line_chart(title: str, labels: Sequence[str], values: Sequence[float | None]
 
 def interval_chart(title: str, items: Sequence[Interval]) -> Chart:
     """Horizontal percentage bars (0–100) with 95 % interval whiskers and reference marks."""
-    row_height, left = 42, 190
+    row_height, left = 42, 240  # room for a label such as "Home at 91 days (was 2B(1))" at 13 px
     height = TOP + BOTTOM + row_height * len(items)
     x = _scale(0, 100, left, WIDTH - RIGHT)
     body = []
