@@ -159,7 +159,8 @@ def base_env(database_url: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items()
            if key not in ("DATABASE_URL", "REDIS_URL", "ACCESS_LOG", "FLASK_APP")}
     env.update({"DATABASE_URL": database_url, "REDIS_URL": REDIS_URL, "SECRET_KEY": SECRET_KEY,
-                "ENV": "production", "HOST": "127.0.0.1", "PYTHONUNBUFFERED": "1"})
+                "METRICS_TOKEN": "bench-metrics-token-0123", "ENV": "production", "HOST": "127.0.0.1",
+                "PYTHONUNBUFFERED": "1"})
     return env
 
 

@@ -9,6 +9,7 @@ from flask import Flask
 from service.config import check_production_safety, load_settings
 from service.database import db
 from service.errors import ServiceApi, register_domain_error_handler, register_unexpected_error_handler
+from service.input_limits import register_input_limits
 from service.observability import init_observability
 from service.projections.backlog import BacklogCollector
 from service.security import register_security_headers
@@ -28,6 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_unexpected_error_handler(app)
     register_domain_error_handler(app)
     init_observability(app, BacklogCollector(app))
+    register_input_limits(app)
     register_security_headers(app)
 
     from service.cli import register_commands

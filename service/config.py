@@ -47,7 +47,7 @@ DEFAULTS: dict[str, Any] = {
     "ARGON2_MEMORY_COST": 65536,
     "QUEUE_NAME": "reablement",
     "LOG_LEVEL": "INFO",
-    # When set, /metrics requires `Authorization: Bearer <METRICS_TOKEN>`.
+    # When set, /metrics requires `Authorization: Bearer <METRICS_TOKEN>`; ENV=production refuses to start without it.
     "METRICS_TOKEN": None,
     "JOB_TIMEOUT_SECONDS": 60,
     "JOB_RETRIES": 3,
@@ -136,8 +136,10 @@ def _check_token_lifetimes(settings: dict[str, Any]) -> None:
 
 
 def check_production_safety(settings: dict[str, Any]) -> None:
-    """Refuse to run in production with the development secret key or no real database."""
+    """Refuse to run in production with the development secret key or with /metrics open to anyone."""
     if settings["ENV"] != "production":
         return
     if settings["SECRET_KEY"] == DEFAULT_SECRET_KEY or len(str(settings["SECRET_KEY"])) < 32:
         raise RuntimeError("ENV=production needs SECRET_KEY set to a random value of 32+ characters")
+    if len(str(settings["METRICS_TOKEN"] or "")) < 16:
+        raise RuntimeError("ENV=production needs METRICS_TOKEN (16+ characters): /metrics must not be open to anyone")

@@ -110,6 +110,19 @@ class ErrorSchema(ma.Schema):
     errors = ma.fields.Dict(metadata={"description": "Messages per field (nested for nested fields); may be empty."})
 
 
+# HTTP requires a challenge with every 401; the API's only scheme is a bearer token.
+BEARER_CHALLENGE = 'Bearer realm="reablement"'
+
+
+def conformance_headers(error: HTTPException, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The headers HTTP requires with an error: Allow on 405 (werkzeug's own), a Bearer challenge on 401."""
+    headers = {name: value for name, value in error.get_headers() if name.lower() != "content-type"}
+    headers.update(extra or {})
+    if error.code == 401:
+        headers.setdefault("WWW-Authenticate", BEARER_CHALLENGE)
+    return headers
+
+
 class ServiceApi(Api):
     """flask-smorest's Api with this service's error body on every HTTP error and the finished OpenAPI document."""
 
@@ -131,8 +144,8 @@ class ServiceApi(Api):
             message = "The request is not valid: " + ", ".join(sorted(flatten_errors(errors))) + "."
         if code == 400 and not message:
             message = DEFAULT_MESSAGES[400]
-        headers = dict(data.get("headers") or {})
-        return error_body(code, error.name, message, errors, data.get("reason")), code, headers
+        return (error_body(code, error.name, message, errors, data.get("reason")), code,
+                conformance_headers(error, data.get("headers")))
 
 
 def register_unexpected_error_handler(app: Flask) -> None:
@@ -150,9 +163,11 @@ def register_unexpected_error_handler(app: Flask) -> None:
         return error_body(500, "Internal Server Error", None), 500
 
 
-def abort(code: int, message: str, errors: dict[str, Any] | None = None, reason: str | None = None) -> NoReturn:
-    """Stop the request with the standard error body (`reason` defaults to the status's HTTP-level one)."""
-    smorest_abort(code, message=message, errors=errors or {}, reason=reason)
+def abort(code: int, message: str, errors: dict[str, Any] | None = None, reason: str | None = None,
+          headers: dict[str, str] | None = None) -> NoReturn:
+    """Stop the request with the standard error body (`reason` defaults to the status's HTTP-level one; `headers`,
+    e.g. Retry-After)."""
+    smorest_abort(code, message=message, errors=errors or {}, reason=reason, headers=headers or {})
     raise AssertionError("unreachable")
 
 
@@ -192,5 +207,10 @@ def register_domain_error_handler(app: Flask) -> None:
     """Answer every DomainError a view lets through with its status and the standard body."""
 
     @app.errorhandler(domain.DomainError)
-    def _domain_error(error: domain.DomainError) -> tuple[dict[str, Any], int]:
-        return domain_error_response(error)
+    def _domain_error(error: domain.DomainError) -> tuple[dict[str, Any], int, dict[str, str]]:
+        body, code = domain_error_response(error)
+        headers = {"WWW-Authenticate": BEARER_CHALLENGE} if code == 401 else {}
+        retry_after = getattr(error, "retry_after", None)
+        if retry_after:
+            headers["Retry-After"] = str(retry_after)
+        return body, code, headers

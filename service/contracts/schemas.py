@@ -12,16 +12,18 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from service.domain.earnings import COMPARATORS
 from service.domain.metrics import METRICS
 from service.reports.schemas import MetricsOut, check_period
+from service.reports.service import period_problems
 from service.schemas import StrictSchema, page_schema
 
 WEIGHT_TOLERANCE = 1e-9
 MAX_POT_GBP = 9_999_999_999.99  # what the NUMERIC(12, 2) column holds
+MAX_TARGET = 1_000_000_000.0  # beyond any metric's value (percentages, days, hours, pounds)
 
 
 def whole_pence(value: float) -> None:
     """Refuse amounts with more than 2 decimal places (they would be stored rounded)."""
     amount = Decimal(repr(value))
-    if amount != amount.quantize(Decimal("0.01")):
+    if not amount.is_finite() or amount.adjusted() > 15 or amount != amount.quantize(Decimal("0.01")):
         raise ValidationError("At most 2 decimal places (pounds and pence).")
 
 
@@ -30,7 +32,7 @@ class TargetIn(StrictSchema):
 
     metric = fields.String(required=True, validate=validate.OneOf(METRICS))
     comparator = fields.String(required=True, validate=validate.OneOf(COMPARATORS))
-    value = fields.Float(required=True)
+    value = fields.Float(required=True, validate=validate.Range(min=-MAX_TARGET, max=MAX_TARGET))
     weight = fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False, max=1))
 
 
@@ -49,9 +51,7 @@ class ContractCreate(StrictSchema):
 
     @validates_schema
     def _period_and_weights(self, data: dict[str, Any], **_kwargs: Any) -> None:
-        errors: dict[str, list[str]] = {}
-        if data["starts_on"] > data["ends_on"]:
-            errors["ends_on"] = ["Must be on or after starts_on."]
+        errors = period_problems(data["starts_on"], data["ends_on"], "starts_on", "ends_on")
         total = math.fsum(target["weight"] for target in data["targets"])
         if abs(total - 1) > WEIGHT_TOLERANCE:
             errors["targets"] = [f"Weights must sum to 1 (they sum to {total:g})."]

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from service.domain.earnings import evaluate_targets
 from service.domain.errors import Invalid, NoSuchContract
 from service.models import Contract, Provider
-from service.reports.service import Period, Pricing, Viewer, provider_metrics, suppression_for
+from service.reports.service import Period, Pricing, Viewer, period_problems, provider_metrics, suppression_for
 from service.unit_of_work import unit_of_work
 
 TARGET_FIELDS = ("metric", "comparator", "value", "weight")
@@ -64,12 +64,12 @@ def contract_pricing(contract: Contract, default: Pricing) -> Pricing:
 
 
 def report_period(contract: Contract, start: date | None, end: date | None) -> Period:
-    """The requested period, each end defaulting to the contract's; Invalid if from > to."""
-    period = Period(start=start or contract.starts_on, end=end or contract.ends_on)
-    if period.start > period.end:
-        raise Invalid("The period ends before it starts.",
-                      errors={"from": ["Must be on or before `to`."], "to": ["Must be on or after `from`."]})
-    return period
+    """The requested period, each end defaulting to the contract's; Invalid (422) if no report may cover it."""
+    start, end = start or contract.starts_on, end or contract.ends_on
+    problems = period_problems(start, end)
+    if problems:
+        raise Invalid("The report period is not valid; see errors.", errors=problems)
+    return Period(start=start, end=end)
 
 
 def contract_report(session: Session, viewer: Viewer, contract_id: uuid.UUID, start: date | None,

@@ -68,9 +68,10 @@ class InvalidCredentials(Unauthenticated):
 
 
 class TooManySignIns(DomainError):
-    """Sign-ins for this username are paused after repeated failures."""
+    """Sign-ins for this username are paused after repeated failures; `retry_after`: seconds until the next try."""
 
     reason = "too_many_sign_ins"
+    retry_after: int | None = None
 
 
 # Specific refusals a client may want to tell apart.

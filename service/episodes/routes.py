@@ -13,7 +13,7 @@ from flask_smorest import Blueprint
 from service.auth.access import BEARER, current_user, require_roles
 from service.database import db
 from service.domain import FLAG_NAMES
-from service.domain.errors import NotFound, StaleVersion
+from service.domain.errors import NotFound
 from service.episodes import service as episodes
 from service.episodes.reads import episode_events, list_episodes, read_episode
 from service.episodes.schemas import (
@@ -32,6 +32,7 @@ from service.episodes.schemas import (
     GoalWithdrawal,
     IfMatchArgs,
 )
+from service.episodes.writer import parse_version_tag
 from service.schemas import PaginationArgs, page_body
 
 blp = Blueprint("episodes", __name__, url_prefix="/api/v1/episodes", description="Episodes of reablement.")
@@ -43,13 +44,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def parse_if_match(headers: dict[str, Any]) -> int | None:
     """The stream version named by If-Match ("5", W/"5" or 5); None when absent or `*`."""
-    raw = headers.get("if_match")
-    if raw is None or raw.strip() == "*":
-        return None
-    value = raw.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
-        raise StaleVersion("If-Match must be the ETag of the episode you read.", "If-Match")
-    return int(value)
+    return parse_version_tag(headers.get("if_match"))
 
 
 def episode_response(episode_id: uuid.UUID, status: int = 200) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 
@@ -14,6 +15,22 @@ from service.domain.facts import EpisodeFacts, read_facts
 from service.events.store import NewEvent, append
 from service.events.streams import as_stored, stored_streams
 from service.models import Episode, EpisodeWorker, Event, User, utcnow
+
+# A stream version as an ETag names it: ASCII digits only (never `²` or other Unicode digits), 1-18 of them.
+_VERSION_TAG = re.compile(r'(?:W/)?"?([0-9]{1,18})"?')
+
+
+def parse_version_tag(raw: str | None) -> int | None:
+    """The stream version in an If-Match value or a form's hidden version ("5", W/"5" or 5); None if absent or `*`.
+
+    Anything else is a 412: the client did not send the ETag of an episode it read.
+    """
+    if raw is None or raw.strip() in ("", "*"):
+        return None
+    match = _VERSION_TAG.fullmatch(raw.strip())
+    if match is None:
+        raise StaleVersion("If-Match must be the ETag of the episode you read.", "If-Match")
+    return int(match.group(1))
 
 
 def check_if_match(head: Episode, if_match: int | None) -> None:

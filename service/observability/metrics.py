@@ -15,6 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.database import db
 
+# Label values come from a closed set, so no client can create new time series: the route's
+# template (never the raw path), a known method (anything else is "OTHER") and the status code.
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 REQUESTS = Counter("reablement_http_requests_total", "HTTP requests", ["endpoint", "method", "status"])
 LATENCY = Histogram("reablement_http_request_seconds", "HTTP request latency", ["endpoint"],
                     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
@@ -71,7 +74,8 @@ def register_metrics(app: Flask, *collectors: Collector) -> None:
         started: Any = g.get("request_started")
         if started is not None and endpoint != "/metrics":
             LATENCY.labels(endpoint).observe(time.perf_counter() - started)
-            REQUESTS.labels(endpoint, request.method, str(response.status_code)).inc()
+            method = request.method if request.method in KNOWN_METHODS else "OTHER"
+            REQUESTS.labels(endpoint, method, str(response.status_code)).inc()
         return response
 
     @app.route("/metrics")
@@ -79,5 +83,6 @@ def register_metrics(app: Flask, *collectors: Collector) -> None:
         """Prometheus text exposition (bearer METRICS_TOKEN required when set)."""
         token = current_app.config.get("METRICS_TOKEN")
         if token and request.headers.get("Authorization") != f"Bearer {token}":
-            return Response("unauthorised\n", status=401, mimetype="text/plain")
+            return Response("unauthorised\n", status=401, mimetype="text/plain",
+                            headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
         return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)

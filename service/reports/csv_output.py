@@ -1,4 +1,12 @@
-"""The one CSV writer: effectiveness metrics, the episode analysis export and the CLD Release 2 extract."""
+"""The one CSV writer of the service, and the CSV renderings built on it (metrics, episode analysis, CLD extract).
+
+Every CSV the service produces (API and web, reports and exports) must be written with
+`write_csv`: it neutralises spreadsheet formulas. A cell of text starting with `=`, `+`,
+`-`, `@`, a tab or a carriage return would be run as a formula when the file is opened in
+Excel or LibreOffice ("CSV injection"); as OWASP recommends, such text is prefixed with a
+single quote, which spreadsheets show as text. Numbers the service formats itself are left
+alone (a negative number is data, not a formula). A test fails if CSV is written anywhere else.
+"""
 
 from __future__ import annotations
 
@@ -26,8 +34,16 @@ EXPORT_COLUMNS: tuple[str, ...] = (
 )
 
 
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(text: str) -> str:
+    """`text` made safe to open in a spreadsheet: a leading formula character gets a `'` before it."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
 def cell(value: Any) -> str:
-    """One CSV cell: empty for null, true/false, integers as such, other numbers with 2 decimals."""
+    """One CSV cell: empty for null, true/false, integers as such, other numbers with 2 decimals, text neutralised."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -38,14 +54,14 @@ def cell(value: Any) -> str:
         return f"{value:.2f}"
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    return neutralised(str(value))
 
 
-def _render(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """A CSV document with a header row."""
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """A CSV document with a header row; every cell goes through `cell` (formulas neutralised)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header)
+    writer.writerow([neutralised(name) for name in header])
     writer.writerows([cell(value) for value in row] for row in rows)
     return buffer.getvalue()
 
@@ -58,14 +74,14 @@ def metrics_csv(metrics: Mapping[str, Any]) -> str:
             rows.append((name, value["value"], value["n"], value["ci_low"], value["ci_high"], value["suppressed"]))
         else:
             rows.append((name, value, None, None, None, None))
-    return _render(METRIC_COLUMNS, rows)
+    return write_csv(METRIC_COLUMNS, rows)
 
 
 def episodes_csv(episodes: Iterable[Mapping[str, Any]]) -> str:
     """The episode analysis export (not a CLD return): one row per closed episode in `EXPORT_COLUMNS` order."""
-    return _render(EXPORT_COLUMNS, ([episode[column] for column in EXPORT_COLUMNS] for episode in episodes))
+    return write_csv(EXPORT_COLUMNS, ([episode[column] for column in EXPORT_COLUMNS] for episode in episodes))
 
 
 def cld_csv(rows: Iterable[Mapping[str, str]]) -> str:
     """The CLD Release 2 extract: every CLD column, one row per ST-Max service event."""
-    return _render(CLD_COLUMNS, ([row[column] for column in CLD_COLUMNS] for row in rows))
+    return write_csv(CLD_COLUMNS, ([row[column] for column in CLD_COLUMNS] for row in rows))

@@ -8,17 +8,19 @@ import marshmallow as ma
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from service.domain.metrics import COUNTS, DEPRECATED_ALIASES, METRICS, PROPORTIONS
+from service.reports.service import period_problems
 from service.schemas import StrictSchema
 
 
-def check_period(start: Any, end: Any) -> None:
-    """Refuse a period whose `from` is after its `to`, naming both fields."""
-    if start is not None and end is not None and start > end:
-        raise ValidationError({"from": ["Must be on or before `to`."], "to": ["Must be on or after `from`."]})
+def check_period(start: Any, end: Any, start_name: str = "from", end_name: str = "to") -> None:
+    """Refuse a period no report may cover (reversed, out of range, over 10 years), naming the fields."""
+    problems = period_problems(start, end, start_name, end_name)
+    if problems:
+        raise ValidationError(problems)
 
 
 class PeriodArgs(StrictSchema):
-    """`?from=&to=`: a required period of inclusive dates, from <= to."""
+    """`?from=&to=`: a required period of inclusive dates, from <= to, at most 10 years, within 2000-2099."""
 
     from_ = fields.Date(required=True, data_key="from", metadata={"description": "First day (YYYY-MM-DD)."})
     to = fields.Date(required=True, metadata={"description": "Last day, inclusive (YYYY-MM-DD)."})

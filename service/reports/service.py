@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from service.domain.cld import SERVICE_COMPONENT_REABLEMENT, SERVICE_TYPE_ST_MAX, event_outcome
-from service.domain.errors import ReportNotVisible
+from service.domain.errors import Invalid, ReportNotVisible
 from service.domain.metrics import Aggregates, compute_metrics
 from service.reports import queries
 
@@ -36,12 +36,41 @@ class Pricing:
     package_weeks: int
 
 
+# A report covers at most 10 years (3,653 days with leap days), on days an episode could fall on:
+# longer periods hold a web worker for seconds and hundreds of megabytes for no real question.
+MAX_PERIOD_YEARS = 10
+MAX_PERIOD_DAYS = 3653
+FIRST_REPORT_DAY, LAST_REPORT_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def period_problems(start: date | None, end: date | None, start_name: str = "from",
+                    end_name: str = "to") -> dict[str, list[str]]:
+    """Why [start, end] is not a period a report may cover, by field name (empty: it may)."""
+    problems: dict[str, list[str]] = {}
+    for name, day in ((start_name, start), (end_name, end)):
+        if day is not None and not FIRST_REPORT_DAY <= day <= LAST_REPORT_DAY:
+            problems[name] = [f"Must be between {FIRST_REPORT_DAY} and {LAST_REPORT_DAY}."]
+    if problems or start is None or end is None:
+        return problems
+    if start > end:
+        return {start_name: [f"Must be on or before `{end_name}`."], end_name: [f"Must be on or after `{start_name}`."]}
+    if (end - start).days + 1 > MAX_PERIOD_DAYS:
+        return {end_name: [f"A period covers at most {MAX_PERIOD_YEARS} years ({MAX_PERIOD_DAYS} days)."]}
+    return problems
+
+
 @dataclass(frozen=True)
 class Period:
-    """A report period [start, end], both dates inclusive."""
+    """A report period [start, end], both dates inclusive, at most `MAX_PERIOD_YEARS` long."""
 
     start: date
     end: date
+
+    def __post_init__(self) -> None:
+        """Refuse a period no report may cover (422 naming `from`/`to`); request schemas check it first."""
+        problems = period_problems(self.start, self.end)
+        if problems:
+            raise Invalid("The report period is not valid; see errors.", errors=problems)
 
     @property
     def days(self) -> int:

@@ -72,6 +72,8 @@ class RawVisit(fields.Nested):
 class BatchIn(StrictSchema):
     """1-500 visits synced from a phone."""
 
+    JUDGED_ALONE = ("visits",)
+
     visits = fields.List(RawVisit(VisitIn), required=True, validate=validate.Length(min=1, max=MAX_BATCH))
 
 

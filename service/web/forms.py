@@ -21,6 +21,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from service.episodes.writer import parse_version_tag
+from service.reports.service import period_problems
 from service.web.labels import CESSATION_REASON_LABELS, FOLLOW_UP_LABELS, OUTCOME_LABELS
 
 
@@ -56,9 +58,8 @@ class EpisodeForm(FlaskForm):
     version = HiddenField()
 
     def seen_version(self) -> int | None:
-        """The episode version the page showed, passed on as If-Match (None when absent)."""
-        raw = (self.version.data or "").strip()
-        return int(raw) if raw.isdigit() else None
+        """The episode version the page showed, passed on as If-Match (None when absent; malformed: 412)."""
+        return parse_version_tag(self.version.data)
 
 
 class CloseForm(EpisodeForm):
@@ -105,10 +106,12 @@ class PeriodForm(Form):
         self.provider_id.choices = choices("All providers", dict(providers or []))
 
     def validate(self, extra_validators: Mapping[str, Any] | None = None) -> bool:
-        """Both dates valid and `from` on or before `to`."""
+        """Both dates valid and a period a report may cover (the API's rule: from <= to, at most 10 years)."""
         if not super().validate(extra_validators):
             return False
-        if self.start.data and self.end.data and self.start.data > self.end.data:
-            self.end.errors = [*self.end.errors, "Must be on or after the From date."]
-            return False
-        return True
+        problems = period_problems(self.start.data, self.end.data, "start", "end")
+        for name, messages in problems.items():
+            field = self.start if name == "start" else self.end
+            field.errors = [*field.errors, *(message.replace("`end`", "the To date").replace("`start`", "the From date")
+                                             for message in messages)]
+        return not problems

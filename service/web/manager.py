@@ -21,6 +21,7 @@ from service.episodes import service as episode_service
 from service.episodes.reads import list_episodes, read_episode
 from service.episodes.schemas import AssignmentCreate, EpisodeCreate, GoalCreate, GoalRevision, GoalWithdrawal
 from service.errors import http_status
+from service.schemas import MAX_PAGE
 from service.web.blueprint import web
 from service.web.checking import place_refusal, schema_checked
 from service.web.episode_forms import AssignForm, GoalForm, OpenEpisodeForm, ReviseGoalForm, WithdrawGoalForm
@@ -75,7 +76,9 @@ def episodes() -> ResponseReturnValue:
     """The provider's episodes, newest first, open or closed."""
     status = request.args.get("status", "open")
     status = status if status in ("open", "closed") else "open"
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = request.args.get("page", 1, type=int) or 1
+    if not 1 <= page <= MAX_PAGE:
+        abort(404)
     items, total = list_episodes(db.session, signed_in_user(), status=status, flag=None, page=page,
                                  page_size=EPISODES_PER_PAGE)
     pages = max((total + EPISODES_PER_PAGE - 1) // EPISODES_PER_PAGE, 1)

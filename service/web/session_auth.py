@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
+from urllib.parse import unquote, urlsplit
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
@@ -70,9 +71,21 @@ def load_session_user() -> None:
 
 
 def safe_next(target: str | None) -> str | None:
-    """`target` when it is a path on this site (never another host), else None."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """`target` when it is a relative path on this site, else None.
+
+    Browsers drop tabs and line breaks inside URLs and read a backslash as a slash, so
+    `/<TAB>/evil.example` would become `//evil.example` (another host): any control character,
+    whitespace or backslash refuses the target, and after that it must parse as a bare path
+    (no scheme, no host) starting with exactly one slash.
+    """
+    if not target:
         return None
+    for form in (target, unquote(target)):  # judged as sent and as a browser may decode it
+        if "\\" in form or any(not char.isprintable() or char.isspace() for char in form):
+            return None
+        parts = urlsplit(form)
+        if parts.scheme or parts.netloc or not form.startswith("/") or form.startswith("//"):
+            return None
     return target
 
 
@@ -130,8 +143,10 @@ def sign_in() -> ResponseReturnValue:
     try:
         user = authenticate(db.session, current_app.config, form.username.data or "", form.password.data or "")
     except DomainError as refused:
+        retry_after = getattr(refused, "retry_after", None)
+        headers = {"Retry-After": str(retry_after)} if retry_after else {}
         return render_template("web/sign_in.html", form=form, next_page=next_page,
-                               error=refused.message), http_status(refused)
+                               error=refused.message), http_status(refused), headers
     signed_in = open_web_session(db.session, user, request.user_agent.string, _policy())
     db.session.commit()
     session.clear()  # a fresh session: nothing from before sign-in survives (no fixation)

@@ -76,7 +76,7 @@ def test_demo_seed_if_empty_leaves_a_seeded_database_alone(app: Flask) -> None:
 
 
 def test_demo_seed_refuses_to_run_in_production(sqlite_url: str) -> None:
-    app = migrated_app(sqlite_url, ENV="production")
+    app = migrated_app(sqlite_url, ENV="production", METRICS_TOKEN="m" * 16)
 
     result = seed(app, "--episodes", "4")
 

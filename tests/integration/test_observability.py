@@ -74,4 +74,5 @@ def test_production_refuses_the_default_secret_key() -> None:
 
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app({"ENV": "production"})
-    assert create_app({"ENV": "production", "SECRET_KEY": "k" * 40, "DATABASE_URL": "sqlite://"})
+    assert create_app({"ENV": "production", "SECRET_KEY": "k" * 40, "DATABASE_URL": "sqlite://",
+                       "METRICS_TOKEN": "m" * 16})

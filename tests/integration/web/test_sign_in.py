@@ -33,7 +33,7 @@ def test_session_cookie_is_http_only_and_same_site_lax_and_holds_no_password(app
     assert page.headers["Referrer-Policy"] == "same-origin"
 
 
-@pytest.mark.parametrize("app_settings", [{"ENV": "production", "TESTING": False}])
+@pytest.mark.parametrize("app_settings", [{"ENV": "production", "TESTING": False, "METRICS_TOKEN": "m" * 16}])
 def test_session_cookie_is_secure_outside_development(app: Flask, client: FlaskClient) -> None:
     manager = make_user(app, "manager", make_provider(app))
 
