@@ -12,6 +12,7 @@ from service.errors import ServiceApi, register_domain_error_handler, register_u
 from service.input_limits import register_input_limits
 from service.observability import init_observability
 from service.projections.backlog import BacklogCollector
+from service.rate_limits import register_rate_limits
 from service.security import register_security_headers
 
 
@@ -29,6 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_unexpected_error_handler(app)
     register_domain_error_handler(app)
     init_observability(app, BacklogCollector(app))
+    register_rate_limits(app)  # counted first: refused hostile input still spends the client's budget
     register_input_limits(app)
     register_security_headers(app)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -75,9 +76,24 @@ DEFAULTS: dict[str, Any] = {
     "OPENAPI_SWAGGER_UI_PATH": "/",
     "OPENAPI_SWAGGER_UI_URL": "/api/v1/docs/assets/",
     "JSON_SORT_KEYS": False,
+    # General rate limits (service/rate_limits.py, docs/operations.md): per client (bearer token, or
+    # IP address when anonymous) and per IP address, in flask-limiter's notation.
+    "RATE_LIMIT_ENABLED": True,
+    "RATE_LIMIT_PER_CLIENT": "1000/minute",
+    "RATE_LIMIT_PER_IP": "5000/minute",
+    # Proxies in front of the service that append to X-Forwarded-For (0: the peer address is the client's).
+    "TRUSTED_PROXY_HOPS": 0,
 }
 
-_CASTS: dict[str, type] = {
+
+def _flag(value: str) -> bool:
+    """An on/off setting from the environment: 1/true/yes/on or 0/false/no/off."""
+    lowered = value.strip().lower()
+    if lowered not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+        raise ValueError(value)
+    return lowered in ("1", "true", "yes", "on")
+
+_CASTS: dict[str, Callable[[str], Any]] = {
     "HOURLY_RATE_GBP": float,
     "PACKAGE_WEEKS": int,
     "ACHIEVEMENT_CONFIRMATIONS": int,
@@ -92,11 +108,13 @@ _CASTS: dict[str, type] = {
     "ARGON2_MEMORY_COST": int,
     "JOB_TIMEOUT_SECONDS": int,
     "JOB_RETRIES": int,
+    "RATE_LIMIT_ENABLED": _flag,
+    "TRUSTED_PROXY_HOPS": int,
 }
 
 # Environment variables read besides those in DEFAULTS' casts.
 _ENV_STRINGS = ("ENV", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "QUEUE_NAME", "LOG_LEVEL", "METRICS_TOKEN",
-                "LA_CODE", "PERSON_REF_PATTERN")
+                "LA_CODE", "PERSON_REF_PATTERN", "RATE_LIMIT_PER_CLIENT", "RATE_LIMIT_PER_IP")
 
 
 def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -112,7 +130,7 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
             try:
                 settings[name] = cast(value)
             except ValueError as exc:
-                raise RuntimeError(f"setting {name}={value!r} is not a valid {cast.__name__}") from exc
+                raise RuntimeError(f"setting {name}={value!r} is not valid ({cast.__name__})") from exc
     settings.update(overrides or {})
     if not settings["DATABASE_URL"]:
         settings["DATABASE_URL"] = _default_database_url()

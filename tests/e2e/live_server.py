@@ -30,7 +30,8 @@ def server_env(database: Path) -> dict[str, str]:
     """The service's settings: a fresh SQLite file, jobs in-process, cheap password hashing."""
     env = {key: value for key, value in os.environ.items()
            if not key.startswith("FLASK_") and key not in ("REDIS_URL", "ENV")}
-    env.update({"DATABASE_URL": f"sqlite:///{database}", "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_COST": "1024"})
+    env.update({"DATABASE_URL": f"sqlite:///{database}", "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_COST": "1024",
+                "RATE_LIMIT_PER_CLIENT": "100000/minute", "RATE_LIMIT_PER_IP": "100000/minute"})
     return env
 
 

@@ -227,7 +227,8 @@ def service_env(database_url: str, redis_url: str | None, **extra: str) -> dict[
            if not key.startswith(("TEST_", "DATABASE_", "REDIS_", "PYTEST"))}
     env.update({"DATABASE_URL": database_url, "ENV": "production", "SECRET_KEY": SECRET_KEY,
                 "METRICS_TOKEN": "fault-tests-metrics-token", "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_COST": "64",
-                "LOG_LEVEL": "WARNING",
+                "LOG_LEVEL": "WARNING", "RATE_LIMIT_PER_CLIENT": "100000/minute",
+                "RATE_LIMIT_PER_IP": "100000/minute",
                 "PYTHONUNBUFFERED": "1"})
     if redis_url:
         env["REDIS_URL"] = redis_url
