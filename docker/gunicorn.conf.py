@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 
+from service.server_errors import install_json_errors
+
 
 def _int(name: str, default: int) -> int:
     """An integer setting from the environment, or `default` when unset or empty."""
@@ -68,6 +70,11 @@ access_log_format = (
     '"query": "%(q)s", "status": %(s)s, "bytes": %(B)s, "duration_us": %(D)s, '
     '"user_agent": "%(a)s"}'
 )
+
+# Requests gunicorn refuses itself (a request line over limit_request_line, default 4094
+# bytes: 414; headers over limit_request_field_size / limit_request_fields: 431; malformed
+# HTTP: 400) get the service's JSON error body rather than gunicorn's HTML page.
+install_json_errors()
 
 # Name the processes in `ps` so the API is told apart from the RQ worker.
 proc_name = os.environ.get("GUNICORN_PROC_NAME", "reablement-api")
