@@ -36,7 +36,7 @@ def _new_stream(app: Flask) -> uuid.UUID:
     with app.app_context(), db.transaction() as session:
         start_stream(session, episode_id=episode_id, provider_id=provider, person_ref="P1",
                      started_on=date(2026, 11, 1), actor_id=None,
-                     opened=NewEvent("EpisodeOpened", {"person_ref": "P1"}, WHEN))
+                     opened=NewEvent("EpisodeOpened", {"person_ref": "P1", "provider_id": str(provider)}, WHEN))
     return episode_id
 
 
