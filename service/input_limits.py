@@ -28,6 +28,9 @@ UNSTORABLE = ("Contains characters that cannot be stored: a NUL, or half of an e
 # Bodies of this service are at most 4 levels deep (a batch of visits with goal progress);
 # 32 leaves room for correction data while keeping every parser far from Python's recursion limit.
 MAX_JSON_DEPTH = 32
+# Informational headers that are never refused: the service keeps only a cleaned copy
+# (service.auth.sessions.clean_user_agent drops control characters before a session stores it).
+CLEANED_HEADERS = frozenset({"User-Agent"})
 _JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
 
 
@@ -92,8 +95,8 @@ def register_input_limits(app: Flask) -> None:
 
     @app.before_request
     def _check_request() -> None:
-        errors = {**_unstorable_pairs(request.args.items(multi=True)),
-                  **_unstorable_pairs(request.headers.items())}
+        headers = ((name, value) for name, value in request.headers.items() if name not in CLEANED_HEADERS)
+        errors = {**_unstorable_pairs(request.args.items(multi=True)), **_unstorable_pairs(headers)}
         if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
             errors.update(_unstorable_pairs(request.form.items(multi=True)))
         if errors:
