@@ -20,9 +20,6 @@ from typing import Any
 
 from flask import Flask, request
 
-from service.domain.errors import Invalid
-from service.errors import abort
-
 UNSTORABLE = ("Contains characters that cannot be stored: a NUL, or half of an emoji "
               "(an unpaired surrogate). Remove them and send it again.")
 # Bodies of this service are at most 4 levels deep (a batch of visits with goal progress);
@@ -92,6 +89,10 @@ def _unstorable_pairs(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
 
 def register_input_limits(app: Flask) -> None:
     """Refuse unstorable text in query strings, forms and headers, and over-deep JSON, on every request."""
+    # Imported here: the request schemas import this module's checks, and the error modules import the schemas.
+    from service.domain.errors import Invalid
+    from service.errors import abort
+
 
     @app.before_request
     def _check_request() -> None:
