@@ -19,6 +19,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask import Flask, request
+from werkzeug.exceptions import BadRequest
+
+from service.domain.errors import Invalid
 
 UNSTORABLE = ("Contains characters that cannot be stored: a NUL, or half of an emoji "
               "(an unpaired surrogate). Remove them and send it again.")
@@ -29,6 +32,14 @@ MAX_JSON_DEPTH = 32
 # (service.auth.sessions.clean_user_agent drops control characters before a session stores it).
 CLEANED_HEADERS = frozenset({"User-Agent"})
 _JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+
+
+class JsonTooDeep(BadRequest):
+    """A JSON body nested deeper than MAX_JSON_DEPTH (400 in the standard error body)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data = {"message": f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep."}
 
 
 def storable(text: str) -> bool:
@@ -89,10 +100,6 @@ def _unstorable_pairs(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
 
 def register_input_limits(app: Flask) -> None:
     """Refuse unstorable text in query strings, forms and headers, and over-deep JSON, on every request."""
-    # Imported here: the request schemas import this module's checks, and the error modules import the schemas.
-    from service.domain.errors import Invalid
-    from service.errors import abort
-
 
     @app.before_request
     def _check_request() -> None:
@@ -103,4 +110,4 @@ def register_input_limits(app: Flask) -> None:
         if errors:
             raise Invalid("The request is not valid: " + ", ".join(sorted(errors)) + ".", errors=errors)
         if request.is_json and json_depth_exceeds(request.get_data(cache=True)):
-            abort(400, f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep.")
+            raise JsonTooDeep()

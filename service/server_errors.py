@@ -5,7 +5,7 @@ Some requests never reach the app: gunicorn refuses a request line longer than
 `limit_request_fields` (431) and malformed HTTP (400) itself, writing an HTML page
 through `gunicorn.util.write_error`. `install_json_errors()` (called from
 docker/gunicorn.conf.py, in the master before workers fork) replaces that writer, so
-clients get `{"code", "status", "message", "errors"}` as from every other error.
+clients get the standard error body (`code`, `status`, `reason`, `message`, `errors`) as from every other error.
 Gunicorn's own message is not echoed: it can quote the request back.
 """
 

@@ -40,14 +40,14 @@ def assert_json_error(status_line: str, headers: dict[str, str], body: bytes, co
     assert status_line.startswith(f"HTTP/1.1 {code} "), status_line
     assert headers["content-type"] == "application/json"
     parsed = json.loads(body)
-    assert set(parsed) == {"code", "status", "message", "errors"} and parsed["code"] == code
+    assert set(parsed) == {"code", "status", "reason", "message", "errors"} and parsed["code"] == code
 
 
 def test_a_url_too_long_is_a_json_414(served: Api) -> None:
     response = requests.get(f"{served.base}/api/v1/episodes?q={'x' * 9000}", timeout=10)
     assert response.status_code == 414
     assert response.headers["Content-Type"] == "application/json"
-    assert set(response.json()) == {"code", "status", "message", "errors"}
+    assert set(response.json()) == {"code", "status", "reason", "message", "errors"}
 
 
 def test_headers_too_large_are_a_json_431(served: Api) -> None:
