@@ -1,7 +1,7 @@
 """a stream head's identity never changes: triggers refuse UPDATE of episodes.id, provider_id, opened_at
 
 Revision ID: 0004
-Revises: 0003
+Revises: 0005
 
 Events were already append-only; their stream head (`episodes`) was not protected, so
 `UPDATE episodes SET provider_id = ...` moved an episode and its whole history to another
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision = '0004'
-down_revision = '0003'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
