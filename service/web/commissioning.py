@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from service.contracts.service import contract_report, list_contracts
 from service.reports import queries
-from service.reports.csv_output import cell
+from service.reports.csv_output import write_csv
 from service.reports.service import Period, Pricing, Viewer, providers_report
 from service.web.charts import Chart, Interval, interval_chart
 from service.web.effectiveness import ENGLAND_ASCOF_2A, interval_of
@@ -69,12 +67,9 @@ EARNINGS_COLUMNS = ("metric", "metric_name", "comparator", "target", "actual", "
 
 def earnings_csv(report: dict[str, Any]) -> str:
     """A contract report's targets as CSV (one row per target, then the total), numbers to 2 dp as in the API."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(EARNINGS_COLUMNS)
-    for target in report["targets"]:
-        writer.writerow([target["metric"], METRIC_LABELS.get(target["metric"], target["metric"]),
-                         target["comparator"], cell(target["target"]), cell(target["actual"]), cell(target["met"]),
-                         cell(target["weight"]), cell(target["earned_gbp"])])
-    writer.writerow(["total", "Total earned", "", "", "", "", "", cell(report["earned_gbp"])])
-    return out.getvalue()
+    rows: list[list[Any]] = [[target["metric"], METRIC_LABELS.get(target["metric"], target["metric"]),
+                              target["comparator"], target["target"], target["actual"], target["met"],
+                              target["weight"], target["earned_gbp"]]
+                             for target in report["targets"]]
+    rows.append(["total", "Total earned", "", "", "", "", "", report["earned_gbp"]])
+    return write_csv(EARNINGS_COLUMNS, rows)
