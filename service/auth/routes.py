@@ -11,15 +11,11 @@ from flask_smorest import Blueprint
 from service.auth.access import BEARER, bearer_token, current_session_id, require_roles
 from service.auth.schemas import RefreshRequest, TokenRequest, TokenResponse
 from service.auth.sessions import (
-    SIGNED_OUT,
     DeviceTokens,
     SessionPolicy,
-    end_session_by_id,
-    open_device_session,
     refresh_device_session,
-    revoke_legacy_token,
 )
-from service.auth.sign_in import authenticate
+from service.auth.sign_in import sign_in_device, sign_out
 from service.database import db
 from service.events.hashing import format_instant
 from service.models import utcnow
@@ -52,12 +48,8 @@ class TokenView(MethodView):
     @blp.alt_response(429, description="Too many failed attempts for this username")
     def post(self, credentials: dict[str, Any]) -> dict[str, Any]:
         """Sign in: start a device session with an access token and a refresh token."""
-        config = current_app.config
-        session = db.session
-        user = authenticate(session, config, credentials["username"], credentials["password"])
-        tokens = open_device_session(session, user, request.user_agent.string, SessionPolicy.from_settings(config))
-        session.commit()
-        return token_body(tokens)
+        return token_body(sign_in_device(db.session, current_app.config, credentials["username"],
+                                         credentials["password"], request.user_agent.string))
 
 
 @blp.route("/refresh")
@@ -85,10 +77,4 @@ class RevokeView(MethodView):
     def post(self) -> None:
         """Sign out: the session's access and refresh tokens stop working at once."""
         session_id = current_session_id()
-        if session_id is None:
-            token = bearer_token()
-            assert token is not None
-            revoke_legacy_token(db.session, token)
-        else:
-            end_session_by_id(db.session, session_id, SIGNED_OUT)
-        db.session.commit()
+        sign_out(db.session, session_id, bearer_token() if session_id is None else None)

@@ -10,6 +10,7 @@ sign-in takes its attempt back.
 from __future__ import annotations
 
 import math
+import uuid
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
@@ -18,9 +19,19 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from service.auth.passwords import verify_password
-from service.auth.sessions import check_may_sign_in
+from service.auth.sessions import (
+    SIGNED_OUT,
+    DeviceTokens,
+    SessionPolicy,
+    check_may_sign_in,
+    end_session_by_id,
+    open_device_session,
+    open_web_session,
+    revoke_legacy_token,
+)
 from service.domain.errors import InvalidCredentials, TooManySignIns
-from service.models import LoginFailure, User, utcnow
+from service.models import LoginFailure, SignInSession, User, utcnow
+from service.unit_of_work import commit_once
 
 BAD_CREDENTIALS = "The username or password is not right."
 TOO_MANY_FAILURES = "Too many failed sign-ins for this username; wait {minutes} minutes."
@@ -61,3 +72,31 @@ def authenticate(session: Session, config: Mapping[str, Any], username: str, pas
     session.commit()
     check_may_sign_in(user)
     return user
+
+
+def sign_in_device(session: Session, config: Mapping[str, Any], username: str, password: str,
+                   user_agent: str | None) -> DeviceTokens:
+    """Check the credentials and start a phone's session (access and refresh tokens); committed."""
+    user = authenticate(session, config, username, password)
+    return commit_once(session, lambda: open_device_session(session, user, user_agent,
+                                                            SessionPolicy.from_settings(config)))
+
+
+def sign_in_web(session: Session, config: Mapping[str, Any], username: str, password: str,
+                user_agent: str | None) -> tuple[User, SignInSession]:
+    """Check the credentials and start a browser's session (its id goes in the signed cookie); committed."""
+    user = authenticate(session, config, username, password)
+    return user, commit_once(session, lambda: open_web_session(session, user, user_agent,
+                                                               SessionPolicy.from_settings(config)))
+
+
+def sign_out(session: Session, session_id: uuid.UUID | None, legacy_token: str | None = None) -> None:
+    """End a sign-in session (or revoke a token issued before sessions existed); committed."""
+
+    def end() -> None:
+        if session_id is not None:
+            end_session_by_id(session, session_id, SIGNED_OUT)
+        elif legacy_token is not None:
+            revoke_legacy_token(session, legacy_token)
+
+    commit_once(session, end)

@@ -11,14 +11,11 @@ from urllib.parse import unquote, urlsplit
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
+from service.auth import sign_in as signing
 from service.auth.sessions import (
-    SIGNED_OUT,
     SessionPolicy,
-    end_session_by_id,
-    open_web_session,
     web_session_caller,
 )
-from service.auth.sign_in import authenticate
 from service.database import db
 from service.domain.errors import DomainError
 from service.errors import http_status
@@ -141,14 +138,13 @@ def sign_in() -> ResponseReturnValue:
         status = 422 if request.method == "POST" else 200
         return render_template("web/sign_in.html", form=form, next_page=next_page), status
     try:
-        user = authenticate(db.session, current_app.config, form.username.data or "", form.password.data or "")
+        user, signed_in = signing.sign_in_web(db.session, current_app.config, form.username.data or "",
+                                              form.password.data or "", request.user_agent.string)
     except DomainError as refused:
         retry_after = getattr(refused, "retry_after", None)
         headers = {"Retry-After": str(retry_after)} if retry_after else {}
         return render_template("web/sign_in.html", form=form, next_page=next_page,
                                error=refused.message), http_status(refused), headers
-    signed_in = open_web_session(db.session, user, request.user_agent.string, _policy())
-    db.session.commit()
     session.clear()  # a fresh session: nothing from before sign-in survives (no fixation)
     session[SESSION_ID] = str(signed_in.id)
     if user.role == "worker":
@@ -161,8 +157,7 @@ def sign_out() -> ResponseReturnValue:
     """End the session (the cookie stops working, even a saved copy) and go back to the sign-in page."""
     raw = session.get(SESSION_ID)
     if raw is not None and web_user() is not None:
-        end_session_by_id(db.session, uuid.UUID(str(raw)), SIGNED_OUT)
-        db.session.commit()
+        signing.sign_out(db.session, uuid.UUID(str(raw)))
     session.clear()
     flash("You have signed out.", "info")
     return redirect(url_for("web.sign_in"), 303)
