@@ -128,7 +128,7 @@ def test_generated_typescript_types_check_and_run_a_workers_day(tmp_path: Path, 
     assert generated.returncode == 0, generated.stdout + generated.stderr
     checked = run([tsc, "--noEmit", "-p", "tsconfig.json"], cwd=tmp_path)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    compiled = run([tsc, "-p", "tsconfig.json"], cwd=tmp_path)
+    compiled = run([tsc, "-p", "tsconfig.json", "--noCheck"], cwd=tmp_path)  # checked just above
     assert compiled.returncode == 0, compiled.stdout + compiled.stderr
 
     ran = run([node, str(tmp_path / "out" / "flow.js"), live_server, "worker.homefirst.2", DEMO_PASSWORD],
