@@ -35,6 +35,9 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
     # Access tokens (and web sessions) last at most 12 hours; phones renew theirs with a refresh token.
     "TOKEN_TTL_SECONDS": 12 * 3600,
+    # How long an API process trusts a bearer token it has checked (service/auth/token_cache.py): the
+    # delay before a session ended by another process, or in the database, stops working there. 0: off.
+    "TOKEN_CACHE_SECONDS": 10,
     # A device session's refresh token expires this long after it was issued; each refresh issues a new one.
     "REFRESH_TOKEN_TTL_SECONDS": 30 * 24 * 3600,
     # A session's "last used" time is written at most this often (not on every request).
@@ -84,6 +87,7 @@ _CASTS: dict[str, type] = {
     "SUPPRESSION_MIN_N": int,
     "MAX_CONTENT_LENGTH": int,
     "TOKEN_TTL_SECONDS": int,
+    "TOKEN_CACHE_SECONDS": float,
     "REFRESH_TOKEN_TTL_SECONDS": int,
     "SESSION_TOUCH_SECONDS": int,
     "LOGIN_MAX_FAILURES": int,

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 
 from service.admin import service as admin
 from service.admin.schemas import ProviderCreate, ProviderOut, SessionOut, UserCreate, UserOut, UserPatch
-from service.auth.access import BEARER, current_session_id, current_user, require_roles
+from service.auth.access import BEARER, current_session_id, current_user, require_roles, token_cache
 from service.database import db
 from service.models import Provider, SignInSession, User
 from service.schemas import PaginationArgs, page_body, page_schema
@@ -82,7 +82,10 @@ class UserView(MethodView):
 
         Deactivating and resetting the password both end every session of the user at once.
         """
-        return admin.update_user(db.session, current_user(), user_id, body)
+        user = admin.update_user(db.session, current_user(), user_id, body)
+        if "password" in body or body.get("active") is False:
+            token_cache().forget(user_id=user_id)  # the ended sessions stop at once in this process too
+        return user
 
 
 def _session_body(row: SignInSession) -> dict[str, Any]:
@@ -116,3 +119,4 @@ class UserSessionView(MethodView):
         """End the session (a lost phone): its tokens or cookie stop working at once (admin; manager for their
         provider's workers)."""
         admin.revoke_user_session(db.session, current_user(), user_id, session_id)
+        token_cache().forget(session_id=session_id)

@@ -11,7 +11,8 @@ from flask import current_app, g, request
 from flask_smorest import Blueprint
 
 from service.auth.refusals import NotSignedIn
-from service.auth.sessions import Caller, SessionPolicy, caller_for_token
+from service.auth.sessions import Caller, SessionPolicy, caller_for_token, digest
+from service.auth.token_cache import TokenCache
 from service.database import db
 from service.errors import abort
 from service.models import User
@@ -42,16 +43,28 @@ def current_session_id() -> uuid.UUID | None:
     return caller.session_id
 
 
+def token_cache() -> TokenCache:
+    """This app's token cache in this process (TOKEN_CACHE_SECONDS; created on first use)."""
+    cache: TokenCache | None = current_app.extensions.get("token_cache")
+    if cache is None:
+        cache = current_app.extensions.setdefault("token_cache",
+                                                  TokenCache(float(current_app.config["TOKEN_CACHE_SECONDS"])))
+    return cache
+
+
 def authenticate_request() -> Caller:
-    """The caller of this request by its bearer token, or a 401 saying why not."""
+    """The caller of this request by its bearer token (this process's token cache first), or a 401 saying why not."""
     token = bearer_token()
     if token is None:
         raise NotSignedIn("Sign in and send `Authorization: Bearer <access_token>`.")
-    session = db.session
+    session, cache, key = db.session, token_cache(), digest(token)
+    cached = cache.get(session, key)
+    if cached is not None:
+        return cached
     caller = caller_for_token(session, token, SessionPolicy.from_settings(current_app.config))
     if caller.touched:
         session.commit()
-    return caller
+    return cache.put(session, key, caller)
 
 
 def require_roles(*roles: str) -> Callable[[F], F]:

@@ -8,12 +8,13 @@ from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from service.auth.access import BEARER, bearer_token, current_session_id, require_roles
+from service.auth.access import BEARER, bearer_token, current_session_id, require_roles, token_cache
 from service.auth.schemas import RefreshRequest, TokenRequest, TokenResponse
 from service.auth.sessions import (
     SIGNED_OUT,
     DeviceTokens,
     SessionPolicy,
+    digest,
     end_session_by_id,
     open_device_session,
     refresh_device_session,
@@ -84,11 +85,11 @@ class RevokeView(MethodView):
     @blp.response(204)
     def post(self) -> None:
         """Sign out: the session's access and refresh tokens stop working at once."""
-        session_id = current_session_id()
+        session_id, token = current_session_id(), bearer_token()
+        assert token is not None
         if session_id is None:
-            token = bearer_token()
-            assert token is not None
             revoke_legacy_token(db.session, token)
         else:
             end_session_by_id(db.session, session_id, SIGNED_OUT)
         db.session.commit()
+        token_cache().forget(digest=digest(token), session_id=session_id)

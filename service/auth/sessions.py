@@ -74,12 +74,13 @@ class DeviceTokens:
 
 @dataclass(frozen=True)
 class Caller:
-    """Who a bearer token belongs to, the session it was issued in (None for pre-session tokens), and whether
-    the session's last use was just noted (then the caller commits that)."""
+    """Who a bearer token belongs to, the session it was issued in (None for pre-session tokens), whether
+    the session's last use was just noted (then the caller commits that), and when a bearer token expires."""
 
     user: User
     session_id: uuid.UUID | None
     touched: bool = False
+    expires_at: datetime | None = None
 
 
 def digest(token: str) -> str:
@@ -183,8 +184,8 @@ def caller_for_token(db: Session, token: str, policy: SessionPolicy) -> Caller:
     if access.expires_at <= now:
         raise TokenExpired("This bearer token has expired; refresh it or sign in again.")
     if row is None:
-        return Caller(user, None)
-    return Caller(user, row.id, _touch(row, now, policy))
+        return Caller(user, None, expires_at=access.expires_at)
+    return Caller(user, row.id, _touch(row, now, policy), access.expires_at)
 
 
 def _touch(row: SignInSession, now: datetime, policy: SessionPolicy) -> bool:
