@@ -53,6 +53,9 @@ DEFAULTS: dict[str, Any] = {
     # When set, /metrics requires `Authorization: Bearer <METRICS_TOKEN>`.
     "METRICS_TOKEN": None,
     "JOB_TIMEOUT_SECONDS": 60,
+    # A refresh job keeps looking for new dirty episodes this long after it ran out of them
+    # (service/projections/sweeps.py refresh_dirty), so a steady flow of visits needs one job, not one per visit.
+    "REFRESH_LINGER_SECONDS": 10.0,
     "JOB_RETRIES": 3,
     "JOB_RETRY_INTERVALS": [1, 5, 30],
     "JOB_FAILURE_TTL_SECONDS": 7 * 24 * 3600,
@@ -95,6 +98,7 @@ _CASTS: dict[str, type] = {
     "ARGON2_TIME_COST": int,
     "ARGON2_MEMORY_COST": int,
     "JOB_TIMEOUT_SECONDS": int,
+    "REFRESH_LINGER_SECONDS": float,
     "JOB_RETRIES": int,
 }
 

@@ -27,6 +27,9 @@ TEST_SETTINGS: dict[str, Any] = {
     "ARGON2_TIME_COST": 1,
     "ARGON2_MEMORY_COST": 64,
     "REDIS_URL": None,
+    # Refresh jobs end as soon as the dirty set is empty (as `--burst` workers need); the lingering
+    # job has its own test (tests/integration/workers/test_background_refresh.py).
+    "REFRESH_LINGER_SECONDS": 0,
 }
 
 REQUIRE_SERVICES = os.environ.get("TEST_REQUIRE_SERVICES") == "1"
