@@ -147,8 +147,8 @@ def read_stream(session: Session, episode_id: uuid.UUID, *, exclude_types: Seque
 
 # ---------------------------------------------------------------- the lean append (visits)
 # Visits are most of the log's traffic, so recording them skips the ORM: plain rows in, plain
-# rows out, every statement for all of a batch's visits at once. Measured with
-# back to back on the loaded 2-core machine, with the token cache and the facts snapshot, a visit's CPU in
+# rows out, every statement for all of a batch's visits at once. Measured back to back (bench/profile_hot_paths.py
+# style, in-process) on the loaded 2-core machine, with the token cache and the facts snapshot, a visit's CPU in
 # the app went from 10.5 to 6.3 ms and a batch of 500 from 155 to 98 ms (4 statements + COMMIT instead of
 # 9, no ORM objects).
 
