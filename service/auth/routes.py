@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from service.auth.access import BEARER, bearer_token, current_session_id, require_roles, token_cache
+from service.auth.refusals import RefreshTokenReused
 from service.auth.schemas import RefreshRequest, TokenRequest, TokenResponse
 from service.auth.sessions import (
     SIGNED_OUT,
@@ -71,8 +72,12 @@ class RefreshView(MethodView):
                                        "ended) or its session has ended")
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
         """Spend the refresh token for a new access token and a new refresh token."""
-        tokens = refresh_device_session(db.session, body["refresh_token"], request.user_agent.string,
-                                        SessionPolicy.from_settings(current_app.config))
+        try:
+            tokens = refresh_device_session(db.session, body["refresh_token"], request.user_agent.string,
+                                            SessionPolicy.from_settings(current_app.config))
+        except RefreshTokenReused:
+            token_cache().clear()  # its session was just ended: no token of it may stay trusted here
+            raise
         return token_body(tokens)
 
 

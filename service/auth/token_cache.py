@@ -6,9 +6,10 @@ A phone syncing sends many requests with one token, so each API process
 remembers a token it has checked for `TOKEN_CACHE_SECONDS` (default 10 s; 0
 turns the cache off), and never past the token's own expiry.
 
-The stated revocation delay: a session ended, a token revoked, a password
-changed or an account deactivated through this process stops its tokens at
-once here (`forget`), and within TOKEN_CACHE_SECONDS in every other API
+The stated revocation delay: a session ended (signed out, revoked by an admin,
+or ended by refresh-token reuse), a password changed or an account deactivated
+through this process stops its tokens at once here (`forget`, `clear`), and
+within TOKEN_CACHE_SECONDS in every other API
 process (the same bound applies to a change made directly in the database).
 Tokens are held only as their SHA-256 digests. A session's last use is noted
 (SESSION_TOUCH_SECONDS) when its token is checked, so at most every
@@ -84,3 +85,8 @@ class TokenCache:
                 if key == digest or (session_id is not None and entry.caller.session_id == session_id) or (
                         user_id is not None and entry.caller.user.id == user_id):
                     del self._entries[key]
+
+    def clear(self) -> None:
+        """Stop trusting every token in this process (a session ended without knowing which: refresh-token reuse)."""
+        with self._lock:
+            self._entries.clear()

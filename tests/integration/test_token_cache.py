@@ -12,7 +12,7 @@ from sqlalchemy import update
 from service.auth.token_cache import TokenCache
 from service.database import db
 from service.models import AccessToken, SignInSession, utcnow
-from tests.helpers import assert_error, headers_for, make_user, sign_in, username_of
+from tests.helpers import PASSWORD, assert_error, headers_for, make_user, sign_in, username_of
 from tests.integration.api.world import World
 
 PROVIDERS = "/api/v1/providers"
@@ -108,3 +108,17 @@ def test_deactivating_a_user_here_stops_their_cached_token_at_once(app: Flask, c
     assert client.get(report, headers=commissioner).status_code == 200  # checked and cached
     assert client.patch(f"/api/v1/users/{user_id}", json={"active": False}, headers=admin).status_code == 200
     assert_error(client.get(report, headers=commissioner), 401)
+
+
+def test_refresh_token_reuse_ends_the_session_at_once_in_this_process(app: Flask, client: FlaskClient) -> None:
+    _cache(app, 3600)
+    user_id = make_user(app, "commissioner")
+    signed_in = client.post("/api/v1/auth/token", json={"username": username_of(app, user_id),
+                                                        "password": PASSWORD}).get_json()
+    report = "/api/v1/reports/effectiveness?from=2026-01-01&to=2026-03-31"
+    renewed = client.post("/api/v1/auth/refresh", json={"refresh_token": signed_in["refresh_token"]}).get_json()
+    headers = {"Authorization": f"Bearer {renewed['access_token']}"}
+    assert client.get(report, headers=headers).status_code == 200  # checked and cached
+    stolen = client.post("/api/v1/auth/refresh", json={"refresh_token": signed_in["refresh_token"]})
+    assert_error(stolen, 401)
+    assert_error(client.get(report, headers=headers), 401)
