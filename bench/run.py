@@ -1,19 +1,24 @@
-"""Benchmark the service against ARCHITECTURE.md's performance targets, in one run.
+"""Benchmark the service against issue 15's targets, floor and service side by side in one run.
 
-    .venv/bin/python bench/run.py [--quick]
+    .venv/bin/python bench/run.py [--runs 3] [--update-readme] [--quick] [--skip rebuild|report]
 
-Measures, side by side:
-  1. max sustained throughput of POST /api/v1/visits vs a bare Flask floor (bench/floor_app.py,
-     one INSERT + COMMIT), both under gunicorn with docker/gunicorn.conf.py, same closed-loop client;
-  2. p99 latency of POST /api/v1/visits at an open-loop 100 requests/s;
-  3. projection lag (acknowledged -> reflected in episode_states) at 100 visits/s with one RQ
-     worker, measured during the same paced run as 2;
-  4. POST /api/v1/visits/batch with 500 visits (median of 5);
-  5. `flask projections rebuild` over >= 100,000 events (events/s from the command's output).
+One run takes about 4 minutes on the quiet 2-core machine (--runs 3: about 8 minutes, since the
+data for the rebuild and the report is generated once). With the floor app, the service (gunicorn,
+docker/gunicorn.conf.py) and one refresh worker (`flask worker`) all running, each run measures:
+  1. POST /api/v1/visits at an open-loop 100 requests/s: p99 latency, projection lag
+     (acknowledged -> reflected in episode_states), and CPU per visit of the request path
+     (gunicorn + its PostgreSQL backends) and of the refresh (worker + its backends);
+  2. max sustained throughput of a bare Flask floor (bench/floor_app.py, one INSERT + COMMIT) then
+     of POST /api/v1/visits, same closed-loop client, back to back: the ratio;
+  3. POST /api/v1/visits/batch with 500 visits (median of 5);
+  4. `flask projections rebuild` over ~120,000 events (events/s from the command's own output);
+  5. GET /api/v1/reports/effectiveness over 50,000 closed episodes (bench/report_bench.py's data).
 
-Prints a table and writes bench/results/latest.json. Uses its own PostgreSQL databases
-(reablement_bench_<pid>, and _rebuild) which it drops at the end, and Redis database 14,
-which it flushes before and after. Servers listen on loopback ports chosen at random.
+Prints the table of medians over the runs (and CPU per visit by process and phase), writes
+bench/results/latest.json and bench/results/latest.md (the table README.md shows; --update-readme
+copies it there). Uses its own PostgreSQL databases (reablement_bench_<pid>, _rebuild, _report),
+dropped at the end, and Redis database 8 (BENCH_REDIS_DB), flushed before and after. Servers listen
+on loopback ports chosen at random.
 """
 
 from __future__ import annotations
@@ -54,7 +59,7 @@ RESULTS = BENCH / "results"
 PG_ADMIN_URL = "postgresql://root@127.0.0.1:5432/postgres"
 PG_BASE = "postgresql://root@127.0.0.1:5432"
 SA_BASE = "postgresql+psycopg://root@127.0.0.1:5432"
-REDIS_DB = 14
+REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "8"))
 REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
 PASSWORD = "bench-password-" + secrets.token_hex(8)
 SECRET_KEY = secrets.token_hex(32)
@@ -62,12 +67,14 @@ FORBIDDEN_DATABASES = {"test", "postgres", "root", "template0", "template1"}
 
 FULL = {"warmup": 2.0, "throughput_seconds": 10.0, "paced_seconds": 15.0, "paced_rate": 100.0,
         "batch_size": 500, "batch_runs": 5, "episodes": 50, "goals": 2,
-        "rebuild_episodes": 4000, "rebuild_visits": 25}
+        "rebuild_episodes": 4000, "rebuild_visits": 25, "report_episodes": 50_000, "report_requests": 40}
 QUICK = {**FULL, "warmup": 1.0, "throughput_seconds": 3.0, "paced_seconds": 5.0, "batch_runs": 2,
-         "rebuild_episodes": 300}
+         "rebuild_episodes": 300, "report_episodes": 5_000, "report_requests": 10}
 
-TARGETS = {"throughput_ratio": 0.5, "paced_p99_ms": 50.0, "lag_p95_s": 1.0, "batch_s": 1.0,
-           "rebuild_events_per_s": 20_000}
+# The targets of issue 15 (ARCHITECTURE.md's are looser: lag p95 < 1 s, batch < 1 s, report < 200 ms,
+# rebuild >= 20,000 events/s).
+TARGETS = {"throughput_ratio": 0.5, "paced_p99_ms": 50.0, "request_cpu_ms": 3.0, "refresh_cpu_ms": 1.0,
+           "rebuild_events_per_s": 25_000, "lag_p95_s": 0.5, "batch_s": 0.25, "report_p95_ms": 50.0}
 
 
 def log(message: str) -> None:
@@ -222,11 +229,12 @@ def group_cpu(pgid: int) -> float:
     return total
 
 
-def backend_cpu(database: str) -> dict[int, float]:
-    """CPU seconds per PostgreSQL backend connected to `database`."""
+def backend_cpu(database: str) -> dict[int, tuple[str, float]]:
+    """(application_name, CPU seconds) per PostgreSQL backend connected to `database`."""
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        pids = [row[0] for row in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", (database,))]
-    return {pid: stat[1] for pid in pids if (stat := _proc_stat(pid))}
+        rows = conn.execute("SELECT pid, application_name FROM pg_stat_activity WHERE datname = %s",
+                            (database,)).fetchall()
+    return {pid: (name or "", stat[1]) for pid, name in rows if (stat := _proc_stat(pid))}
 
 
 def box_cpu() -> tuple[float, float]:
@@ -257,7 +265,10 @@ class CpuMeter:
     def usage(start: dict[str, Any], end: dict[str, Any], requests_done: int) -> dict[str, Any]:
         """CPU seconds per part and per request between two snapshots."""
         parts = {name: end["groups"][name] - start["groups"].get(name, 0.0) for name in end["groups"]}
-        parts["postgres"] = sum(cpu - start["backends"].get(pid, 0.0) for pid, cpu in end["backends"].items())
+        # Backends are told apart by the application_name each process connects with (see app_env).
+        for pid, (name, cpu) in end["backends"].items():
+            part = "postgres " + (name.removeprefix("bench-") or "other")
+            parts[part] = parts.get(part, 0.0) + cpu - start["backends"].get(pid, ("", 0.0))[1]
         parts["client"] = end["client"] - start["client"]
         busy = end["box"][0] - start["box"][0]
         capacity = end["box"][1] - start["box"][1]
@@ -604,6 +615,39 @@ def run_rebuild(children: Children, env: dict[str, str]) -> dict[str, Any]:
 # ------------------------------------------------------------ report
 
 
+def measure_report(sa_url: str, episodes: int, requests_per_role: int, runs: int) -> list[dict[str, Any]]:
+    """GET /api/v1/reports/effectiveness over `episodes` closed episodes, through the Flask test client.
+
+    Seeds once with bench/report_bench.py's data (3 providers, VACUUM ANALYZE), then times
+    `requests_per_role` requests as a manager (one provider) and as a commissioner (all), `runs` times.
+    """
+    import report_bench
+
+    from service import create_app
+    from service.database import db
+
+    app = create_app({**report_bench.SETTINGS, "DATABASE_URL": sa_url, "REDIS_URL": None})
+    try:
+        began = time.time()
+        manager, commissioner = report_bench.seed(app, episodes)
+        log(f"  seeded {episodes:,} closed episodes in {time.time() - began:.1f}s")
+        client = app.test_client()
+        results = []
+        for _ in range(runs):
+            result: dict[str, Any] = {"episodes": episodes}
+            for role, username in (("manager", manager), ("commissioner", commissioner)):
+                timings = report_bench.time_requests(client, username, requests_per_role)
+                result[role] = {"requests": len(timings), "p50_ms": _r(percentile(timings, 50)),
+                                "p95_ms": _r(percentile(timings, 95)), "max_ms": _r(max(timings))}
+            result["p95_ms"] = max(result["manager"]["p95_ms"], result["commissioner"]["p95_ms"])
+            log(f"  report p95: manager {result['manager']['p95_ms']} ms, "
+                f"commissioner {result['commissioner']['p95_ms']} ms")
+            results.append(result)
+        return results
+    finally:
+        db.dispose()
+
+
 def machine_facts() -> dict[str, Any]:
     """nproc, Python, PostgreSQL and Redis versions, gunicorn settings."""
     with psycopg.connect(PG_ADMIN_URL) as conn:
@@ -622,116 +666,215 @@ def machine_facts() -> dict[str, Any]:
             "gunicorn": {key: conf[key] for key in ("workers", "worker_class", "threads", "timeout", "keepalive")}}
 
 
+# ------------------------------------------------------------ summary across runs
+
+
+def per_visit(usage: dict[str, Any], *parts: str) -> float:
+    """CPU ms per visit of some parts of a phase (process groups and 'postgres <app>' backends)."""
+    per = usage["cpu_ms_per_request"]
+    return round(sum(per.get(part, 0.0) for part in parts), 2)
+
+
+def run_rows(run: dict[str, Any]) -> dict[str, float | None]:
+    """The issue's table rows measured by one run."""
+    paced_cpu = run["cpu"]["service paced + drain"]
+    return {
+        "floor_req_per_s": run["throughput"]["floor"]["req_per_s"],
+        "service_req_per_s": run["throughput"]["service"]["req_per_s"],
+        "throughput_ratio": run["throughput"]["ratio"],
+        "paced_p99_ms": run["paced"]["latency"]["p99_ms"],
+        "request_cpu_ms": per_visit(paced_cpu, "service", "postgres service"),
+        "refresh_cpu_ms": per_visit(paced_cpu, "worker", "postgres worker"),
+        "rebuild_events_per_s": run["rebuild"]["events_per_s"] if run.get("rebuild") else None,
+        "lag_p95_s": run["paced"]["lag"]["p95_s"],
+        "batch_s": run["batch"]["median_s"],
+        "report_p95_ms": run["report"]["p95_ms"] if run.get("report") else None,
+    }
+
+
+# (key, label, target text, is the target met by this value, how to show a value)
+ROWS: list[tuple[str, str, str, Any, Any]] = [
+    ("floor_req_per_s", "floor: bare Flask + gunicorn, one INSERT + COMMIT", "", None, "{:.0f} req/s"),
+    ("service_req_per_s", "service: `POST /api/v1/visits`, refresh worker running", "", None, "{:.0f} req/s"),
+    ("throughput_ratio", "`POST /visits` throughput ÷ floor, same run", "≥ 0.5",
+     lambda v: v >= TARGETS["throughput_ratio"], "{:.2f}"),
+    ("paced_p99_ms", "p99 of `POST /visits` at a paced 100 req/s", "< 50 ms",
+     lambda v: v < TARGETS["paced_p99_ms"], "{:.1f} ms"),
+    ("request_cpu_ms", "server CPU per visit, request path only (app + its PostgreSQL)", "≤ 3 ms",
+     lambda v: v <= TARGETS["request_cpu_ms"], "{:.2f} ms"),
+    ("refresh_cpu_ms", "refresh CPU per visit at 100 visits/s (worker + its PostgreSQL)", "≤ 1 ms",
+     lambda v: v <= TARGETS["refresh_cpu_ms"], "{:.2f} ms"),
+    ("rebuild_events_per_s", "`flask projections rebuild`", "≥ 25,000 events/s",
+     lambda v: v >= TARGETS["rebuild_events_per_s"], "{:,.0f} events/s"),
+    ("lag_p95_s", "projection lag at 100 visits/s, one worker", "p95 < 0.5 s",
+     lambda v: v < TARGETS["lag_p95_s"], "p95 {:.3f} s"),
+    ("batch_s", "batch of 500 visits", "< 0.25 s", lambda v: v < TARGETS["batch_s"], "{:.3f} s"),
+    ("report_p95_ms", "effectiveness report over {report_episodes:,} closed episodes", "p95 < 50 ms",
+     lambda v: v < TARGETS["report_p95_ms"], "p95 {:.1f} ms"),
+]
+
+
+def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Median of each row over the runs, every run's value, and the verdict."""
+    summary: dict[str, Any] = {}
+    for key, _, _, met, _ in ROWS:
+        values = [value for run in runs if (value := run_rows(run)[key]) is not None]
+        median = statistics.median(values) if values else None
+        summary[key] = {"median": median, "runs": values,
+                        "met": None if met is None or median is None else bool(met(median))}
+    return summary
+
+
 def verdict(ok: bool | None) -> str:
-    """MET / MISSED."""
-    return "n/a" if ok is None else ("MET" if ok else "MISSED")
+    """met / MISSED."""
+    return "" if ok is None else ("met" if ok else "MISSED")
+
+
+def markdown_table(results: dict[str, Any]) -> str:
+    """The README's table: one row per target, the median of the runs, every run, the verdict."""
+    summary, runs = results["summary"], len(results["runs"])
+    facts = results["machine"]
+    lines = [f"Median of {runs} run(s) of `.venv/bin/python bench/run.py{' --quick' if results['quick'] else ''}"
+             f"{f' --runs {runs}' if runs > 1 else ''}`, {results['started_at'][:10]}, nproc={facts['nproc']}, "
+             f"PostgreSQL {facts['postgresql']}, Redis {facts['redis']}, gunicorn {facts['gunicorn']['workers']} x "
+             f"{facts['gunicorn']['threads']} threads; the box was {facts['box_busy_pct_before_run']} % busy "
+             "before the run.",
+             "",
+             "| measurement | result (median) | runs | target | verdict |",
+             "|---|---|---|---|---|"]
+    for key, label, target, _, shape in ROWS:
+        item = summary[key]
+        value = "–" if item["median"] is None else shape.format(item["median"])
+        each = ", ".join(shape.format(v).replace(" events/s", "").replace(" req/s", "").replace(" ms", "")
+                         .replace(" s", "").replace("p95 ", "") for v in item["runs"])
+        label = label.format(report_episodes=results["plan"]["report_episodes"])
+        lines.append(f"| {label} | {value} | {each} | {target} | {verdict(item['met'])} |")
+    return "\n".join(lines) + "\n"
 
 
 def report(results: dict[str, Any]) -> str:
-    """The results table."""
-    facts = results["machine"]
-    gun = facts["gunicorn"]
-    lines = [
-        f"machine: nproc={facts['nproc']}  Python {facts['python']}  PostgreSQL {facts['postgresql']} "
-        f"(synchronous_commit={facts['synchronous_commit']})  Redis {facts['redis']}",
-        f"gunicorn: {gun['workers']} x {gun['worker_class']} x {gun['threads']} threads; "
-        f"client: {results['client']['processes']} processes x {results['client']['threads']} threads, keep-alive"
-        + ("   [--quick]" if results["quick"] else ""),
-        "",
-        f"{'measurement':<44} {'result':<34} {'target':<12} verdict",
-        "-" * 100,
-    ]
-
-    def row(name: str, value: str, target: str = "", ok: bool | None = None) -> None:
-        lines.append(f"{name:<44} {value:<34} {target:<12} {verdict(ok) if target else ''}")
-
-    floor, service = results["throughput"]["floor"], results["throughput"]["service"]
-    for label, item in (("floor POST /visit (closed loop)", floor),
-                        ("service POST /api/v1/visits (closed loop)", service)):
-        row(label, f"{item['req_per_s']:.0f} req/s  p50 {item['p50_ms']} ms  p99 {item['p99_ms']} ms"
-            + (f"  err {item['errors']}" if item["errors"] else ""))
-    ratio = results["throughput"]["ratio"]
-    row("  throughput service / floor", f"{ratio * 100:.0f} %", ">= 50 %", ratio >= TARGETS["throughput_ratio"])
-    lat = results["paced"]["latency"]
-    row(f"visits at {lat['offered_rate']:.0f} req/s open loop ({lat['requests']} req)",
-        f"p50 {lat['p50_ms']} ms  p95 {lat['p95_ms']}  p99 {lat['p99_ms']} ms", "p99 < 50 ms",
-        lat["p99_ms"] is not None and lat["p99_ms"] < TARGETS["paced_p99_ms"])
-    lag = results["paced"]["lag"]
-    row("projection lag, same run, 1 worker",
-        f"p50 {lag['p50_s']} s  p95 {lag['p95_s']} s  p99 {lag['p99_s']} s", "p95 < 1 s",
-        lag["p95_s"] is not None and lag["uncovered_after_60s"] == 0 and lag["p95_s"] < TARGETS["lag_p95_s"])
-    row("", f"{lag['within_1s_pct']} % within 1 s; max {lag['max_s']} s; uncovered {lag['uncovered_after_60s']}")
-    batch = results["batch"]
-    row(f"POST /visits/batch x{batch['size']} (median of {len(batch['runs'])})",
-        f"{batch['median_s']} s  runs {batch['runs']}", "< 1 s", batch["median_s"] < TARGETS["batch_s"])
-    rebuild = results["rebuild"]
-    row(f"projections rebuild ({rebuild['events']:,} events)",
-        f"{rebuild['events_per_s']:,} events/s ({rebuild['seconds']} s; box {rebuild.get('box_busy_pct')} % busy)",
-        ">= 20,000",
-        rebuild["events_per_s"] >= TARGETS["rebuild_events_per_s"])
-    lines.append("")
-    lines.append(f"CPU per visit, this run's processes only (box was {facts['box_busy_pct_before_run']} % busy "
-                 "before the run started; 'others' = CPU of other people's processes during the phase)")
-    lines.append(f"{'phase':<30} {'visits':>7} {'app':>7} {'worker':>7} {'postgres':>8} {'client':>7} "
-                 f"{'server total':>12} {'box busy':>9} {'others':>7}")
-    for phase, usage in results["cpu"].items():
-        per = usage["cpu_ms_per_request"]
-        app = per.get("floor", per.get("service", 0.0))
-        server = app + per.get("worker", 0.0) + per.get("postgres", 0.0)
-        lines.append(f"{phase:<30} {usage['requests']:>7} {app:>7.2f} {per.get('worker', 0.0):>7.2f} "
-                     f"{per.get('postgres', 0.0):>8.2f} {per.get('client', 0.0):>7.2f} {server:>9.2f} ms "
-                     f"{usage['box_busy_pct']:>8} % {usage['others_pct_of_box']:>6} %")
-    floor_cpu = results["cpu"].get("floor closed loop", {}).get("cpu_ms_per_request", {})
-    service_cpu = results["cpu"].get("service closed loop + drain", {}).get("cpu_ms_per_request", {})
-    if floor_cpu and service_cpu:
-        floor_total = floor_cpu.get("floor", 0.0) + floor_cpu.get("postgres", 0.0)
-        service_total = sum(service_cpu.get(part, 0.0) for part in ("service", "worker", "postgres"))
-        cores = facts["nproc"]
-        lines.append(f"CPU-bound estimate for {cores} idle cores (server CPU only): "
-                     f"floor ~{1000 * cores / floor_total:,.0f} req/s, "
-                     f"service ~{1000 * cores / service_total:,.0f} visits/s incl. its projection work "
-                     f"({100 * floor_total / service_total:.0f} % of the floor)")
-    backlog = results["throughput"].get("service_drain")
-    if backlog:
-        lines.append("")
-        lines.append(f"after the closed-loop service run the worker needed {backlog['seconds']} s to catch up "
-                     f"(projection_lag then {backlog['health'].get('projection_lag')})")
+    """The console report: the issue's table, then CPU per visit by process for every phase of every run."""
+    lines = [markdown_table(results), "CPU ms per visit, this run's processes only "
+             "('others' = CPU of other people's processes during the phase, % of the box)"]
+    header = (f"{'run':<4}{'phase':<30} {'visits':>7} {'app':>7} {'app pg':>7} {'worker':>7} {'wrk pg':>7} "
+              f"{'client':>7} {'box busy':>9} {'others':>7}")
+    lines.append(header)
+    for number, run in enumerate(results["runs"], 1):
+        for phase, usage in run["cpu"].items():
+            per = usage["cpu_ms_per_request"]
+            side = "floor" if phase.startswith("floor") else "service"
+            app, app_pg = per.get(side, 0.0), per.get(f"postgres {side}", 0.0)
+            lines.append(f"{number:<4}{phase:<30} {usage['requests']:>7} {app:>7.2f} {app_pg:>7.2f} "
+                         f"{per.get('worker', 0.0):>7.2f} {per.get('postgres worker', 0.0):>7.2f} "
+                         f"{per.get('client', 0.0):>7.2f} {usage['box_busy_pct']:>8} % "
+                         f"{usage['others_pct_of_box']:>6} %")
+        lat = run["paced"]["latency"]
+        lag = run["paced"]["lag"]
+        lines.append(f"    paced: {lat['requests']} requests at {lat['achieved_rate']}/s, p50 {lat['p50_ms']} ms, "
+                     f"p95 {lat['p95_ms']} ms, p99 {lat['p99_ms']} ms; lag p50 {lag['p50_s']} s, p95 {lag['p95_s']} s, "
+                     f"max {lag['max_s']} s, uncovered {lag['uncovered_after_60s']}")
+        drain = run["throughput"].get("service_drain") or {}
+        lines.append(f"    closed loop: floor p99 {run['throughput']['floor']['p99_ms']} ms, service p99 "
+                     f"{run['throughput']['service']['p99_ms']} ms; worker caught up {drain.get('seconds')} s after")
+        if run.get("rebuild"):
+            lines.append(f"    rebuild: {run['rebuild']['output']} (box {run['rebuild'].get('box_busy_pct')} % busy)")
+        if run.get("report"):
+            rep = run["report"]
+            lines.append(f"    report: manager p95 {rep['manager']['p95_ms']} ms, commissioner p95 "
+                         f"{rep['commissioner']['p95_ms']} ms")
     return "\n".join(lines)
+
+
+README_START, README_END = "<!-- bench/run.py table: start -->", "<!-- bench/run.py table: end -->"
+
+
+def update_readme(table: str) -> None:
+    """Replace the README's benchmark table (between the two markers) with `table`."""
+    readme = ROOT / "README.md"
+    text = readme.read_text()
+    start, end = text.index(README_START) + len(README_START), text.index(README_END)
+    readme.write_text(text[:start] + "\n" + table + text[end:])
 
 
 # ------------------------------------------------------------ main
 
 
+def app_env(env: dict[str, str], application_name: str) -> dict[str, str]:
+    """`env` with DATABASE_URL tagged by application_name, so its PostgreSQL backends' CPU is counted apart."""
+    return {**env, "DATABASE_URL": f"{env['DATABASE_URL']}?application_name=bench-{application_name}"}
+
+
+def one_run(children: Children, plan: dict[str, Any], name: str, libpq_url: str, bases: dict[str, str],
+            headers: dict[str, str], episodes: Episodes, client_kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Paced visits (latency, lag, CPU), floor and service closed loops back to back, batches."""
+    run: dict[str, Any] = {"cpu": {}}
+    cpu = run["cpu"]
+    service_base = bases["service"]
+    meter = CpuMeter(children, ["service", "worker", "floor"], name)
+
+    log(f"service: {plan['paced_rate']:.0f} visits/s open loop for {plan['paced_seconds']:.0f}s, polling lag")
+    rows, before = count_rows(libpq_url, VISIT_ROWS), meter.snapshot()
+    run["paced"] = measure_paced(service_base, headers, episodes, libpq_url, plan["paced_rate"],
+                                 plan["paced_seconds"])
+    wait_for_drain(service_base, 60)
+    cpu["service paced + drain"] = meter.usage(before, meter.snapshot(), count_rows(libpq_url, VISIT_ROWS) - rows)
+
+    log("floor: closed loop")
+    rows, before = count_rows(libpq_url, FLOOR_ROWS), meter.snapshot()
+    floor = closed_loop(f"{bases['floor']}/visit", {}, episodes, **client_kwargs)
+    cpu["floor closed loop"] = meter.usage(before, meter.snapshot(), count_rows(libpq_url, FLOOR_ROWS) - rows)
+
+    log("service: closed loop")
+    rows, before = count_rows(libpq_url, VISIT_ROWS), meter.snapshot()
+    service = closed_loop(f"{service_base}/api/v1/visits", headers, episodes, **client_kwargs)
+    drain = wait_for_drain(service_base, 120)
+    cpu["service closed loop + drain"] = meter.usage(before, meter.snapshot(),
+                                                     count_rows(libpq_url, VISIT_ROWS) - rows)
+    run["throughput"] = {"floor": floor.summary(), "service": service.summary(),
+                         "ratio": round(service.rate / floor.rate, 3) if floor.rate else 0.0, "service_drain": drain}
+    log(f"  floor {floor.rate:.0f} req/s, service {service.rate:.0f} req/s, ratio {run['throughput']['ratio']}")
+
+    log(f"service: {plan['batch_runs']} batches of {plan['batch_size']}")
+    rows, before = count_rows(libpq_url, VISIT_ROWS), meter.snapshot()
+    run["batch"] = measure_batches(service_base, headers, episodes, plan["batch_size"], plan["batch_runs"])
+    cpu["service batches + drain"] = meter.usage(before, meter.snapshot(), count_rows(libpq_url, VISIT_ROWS) - rows)
+    return run
+
+
 def main() -> int:
-    """Run every phase, print the table, write bench/results/latest.json; always clean up."""
+    """Run every phase `--runs` times, print the table of medians, write bench/results/latest.{json,md}."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="shorten every phase (smoke run)")
+    parser.add_argument("--runs", type=int, default=1, help="repeat every measurement; the table shows medians")
+    parser.add_argument("--update-readme", action="store_true", help="write the table of medians into README.md")
+    parser.add_argument("--skip", choices=("rebuild", "report"), action="append", default=[],
+                        help="leave out a slow phase (the table then shows it as not measured)")
     parser.add_argument("--client-processes", type=int, default=2, help="closed-loop client processes")
     parser.add_argument("--client-threads", type=int, default=4, help="threads per closed-loop client process")
     args = parser.parse_args()
     plan = QUICK if args.quick else FULL
+    runs = max(1, min(args.runs, 9))
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     log_dir = RESULTS / "logs"
     log_dir.mkdir(exist_ok=True)
     name = f"reablement_bench_{os.getpid()}"
-    rebuild_name = f"{name}_rebuild"
+    rebuild_name, report_name = f"{name}_rebuild", f"{name}_report"
     libpq_url, sa_url = f"{PG_BASE}/{name}", f"{SA_BASE}/{name}"
     children = Children(log_dir)
     results: dict[str, Any] = {"started_at": datetime.now(UTC).isoformat(timespec="seconds"),
                                "quick": args.quick, "plan": plan, "machine": machine_facts(),
                                "client": {"processes": args.client_processes, "threads": args.client_threads},
-                               "targets": TARGETS}
+                               "targets": TARGETS, "runs": []}
     client_kwargs = {"processes": args.client_processes, "threads": args.client_threads,
                      "warmup": plan["warmup"], "seconds": plan["throughput_seconds"]}
     created: list[str] = []
-    cpu: dict[str, Any] = {}
-    results["cpu"] = cpu
     busy_before = box_cpu()
     time.sleep(2)
     busy_after = box_cpu()
     results["machine"]["box_busy_pct_before_run"] = round(
         100 * (busy_after[0] - busy_before[0]) / max(1e-9, busy_after[1] - busy_before[1]), 1)
+    began = time.time()
     try:
         flush_bench_redis()
         create_database(name)
@@ -742,63 +885,51 @@ def main() -> int:
         episodes, worker_username = setup_service_data(sa_url, plan["episodes"], plan["goals"])
         env = base_env(sa_url)
 
-        # (1a) the floor
-        floor_base, _ = gunicorn(children, "floor", "bench.floor_app:app", {**env, "FLOOR_DATABASE_URL": libpq_url})
-        wait_until_up(f"{floor_base}/health", children.procs["floor"])
-        log("floor: closed loop")
-        meter = CpuMeter(children, ["floor"], name)
-        rows, before = count_rows(libpq_url, FLOOR_ROWS), meter.snapshot()
-        floor = closed_loop(f"{floor_base}/visit", {}, episodes, **client_kwargs)
-        cpu["floor closed loop"] = meter.usage(before, meter.snapshot(), count_rows(libpq_url, FLOOR_ROWS) - rows)
-        children.stop("floor")
+        # The floor, the service and its refresh worker all run for the whole measurement.
+        bases: dict[str, str] = {}
+        bases["floor"], _ = gunicorn(children, "floor", "bench.floor_app:app",
+                                     {**env, "FLOOR_DATABASE_URL": f"{libpq_url}?application_name=bench-floor"})
+        bases["service"], _ = gunicorn(children, "service", "wsgi:app", app_env(env, "service"))
+        children.start("worker", [str(VENV_BIN / "flask"), "--app", "wsgi", "worker"], app_env(env, "worker"))
+        wait_until_up(f"{bases['floor']}/health", children.procs["floor"])
+        wait_until_up(f"{bases['service']}/api/v1/health", children.procs["service"])
+        headers = sign_in(bases["service"], worker_username)
+        log("warming up both servers (imports, pools, prepared statements); not measured")
+        closed_loop(f"{bases['floor']}/visit", {}, episodes, **{**client_kwargs, "warmup": 0.0, "seconds": 2.0})
+        closed_loop(f"{bases['service']}/api/v1/visits", headers, episodes,
+                    **{**client_kwargs, "warmup": 0.0, "seconds": 2.0})
+        wait_for_drain(bases["service"], 60)
+        for number in range(runs):
+            log(f"run {number + 1}/{runs}")
+            results["runs"].append(one_run(children, plan, name, libpq_url, bases, headers, episodes, client_kwargs))
+        for process in ("worker", "service", "floor"):
+            children.stop(process)
 
-        # the service and one worker
-        service_base, _ = gunicorn(children, "service", "wsgi:app", env)
-        children.start("worker", [str(VENV_BIN / "flask"), "--app", "wsgi", "worker"], env)
-        wait_until_up(f"{service_base}/api/v1/health", children.procs["service"])
-        headers = sign_in(service_base, worker_username)
+        if "rebuild" not in args.skip:
+            create_database(rebuild_name)
+            created.append(rebuild_name)
+            log(f"generating {plan['rebuild_episodes']} episodes x ~{plan['rebuild_visits'] + 5} events")
+            started = time.time()
+            events = generate_rebuild_data(f"{SA_BASE}/{rebuild_name}", plan["rebuild_episodes"],
+                                           plan["rebuild_visits"])
+            log(f"  {events:,} events in {time.time() - started:.1f}s")
+            for run in results["runs"]:
+                log("running projections rebuild")
+                busy_before = box_cpu()
+                run["rebuild"] = run_rebuild(children, base_env(f"{SA_BASE}/{rebuild_name}"))
+                busy_after = box_cpu()
+                run["rebuild"]["box_busy_pct"] = round(
+                    100 * (busy_after[0] - busy_before[0]) / max(1e-9, busy_after[1] - busy_before[1]), 1)
+                log(f"  {run['rebuild']['output']}")
 
-        # (2) + (3) paced visits, latency and projection lag (before the closed loop grows the streams)
-        log(f"service: {plan['paced_rate']:.0f} visits/s open loop for {plan['paced_seconds']:.0f}s, polling lag")
-        meter = CpuMeter(children, ["service", "worker"], name)
-        rows, before = count_rows(libpq_url, VISIT_ROWS), meter.snapshot()
-        results["paced"] = measure_paced(service_base, headers, episodes, libpq_url, plan["paced_rate"],
-                                         plan["paced_seconds"])
-        wait_for_drain(service_base, 60)
-        cpu["service paced + drain"] = meter.usage(before, meter.snapshot(), count_rows(libpq_url, VISIT_ROWS) - rows)
-
-        # (1b) service max throughput
-        log("service: closed loop")
-        rows, before = count_rows(libpq_url, VISIT_ROWS), meter.snapshot()
-        service = closed_loop(f"{service_base}/api/v1/visits", headers, episodes, **client_kwargs)
-        drain = wait_for_drain(service_base, 120)
-        cpu["service closed loop + drain"] = meter.usage(before, meter.snapshot(),
-                                                         count_rows(libpq_url, VISIT_ROWS) - rows)
-        results["throughput"] = {"floor": floor.summary(), "service": service.summary(),
-                                 "ratio": round(service.rate / floor.rate, 3) if floor.rate else 0.0,
-                                 "service_drain": drain}
-
-        # (4) batches
-        log(f"service: {plan['batch_runs']} batches of {plan['batch_size']}")
-        rows, before = count_rows(libpq_url, VISIT_ROWS), meter.snapshot()
-        results["batch"] = measure_batches(service_base, headers, episodes, plan["batch_size"], plan["batch_runs"])
-        cpu["service batches + drain"] = meter.usage(before, meter.snapshot(), count_rows(libpq_url, VISIT_ROWS) - rows)
-        children.stop("worker")
-        children.stop("service")
-
-        # (5) rebuild over a large log in its own database
-        create_database(rebuild_name)
-        created.append(rebuild_name)
-        log(f"generating {plan['rebuild_episodes']} episodes x ~{plan['rebuild_visits'] + 5} events")
-        began = time.time()
-        events = generate_rebuild_data(f"{SA_BASE}/{rebuild_name}", plan["rebuild_episodes"], plan["rebuild_visits"])
-        log(f"  {events:,} events in {time.time() - began:.1f}s; running projections rebuild")
-        busy_before = box_cpu()
-        results["rebuild"] = run_rebuild(children, base_env(f"{SA_BASE}/{rebuild_name}"))
-        busy_after = box_cpu()
-        results["rebuild"]["box_busy_pct"] = round(
-            100 * (busy_after[0] - busy_before[0]) / max(1e-9, busy_after[1] - busy_before[1]), 1)
-        results["rebuild"]["generated_in_s"] = round(time.time() - began, 1)
+        if "report" not in args.skip:
+            create_database(report_name)
+            created.append(report_name)
+            log(f"effectiveness report over {plan['report_episodes']:,} closed episodes")
+            reports = measure_report(f"{SA_BASE}/{report_name}", plan["report_episodes"], plan["report_requests"],
+                                     runs)
+            for run, measured in zip(results["runs"], reports, strict=True):
+                run["report"] = measured
     finally:
         children.stop_all()
         for database in created:
@@ -812,9 +943,16 @@ def main() -> int:
             log(f"could not flush Redis db {REDIS_DB}: {error}")
 
     results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    results["duration_s"] = round(time.time() - began, 1)
+    results["summary"] = summarise(results["runs"])
+    table = markdown_table(results)
     (RESULTS / "latest.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    (RESULTS / "latest.md").write_text(table)
+    if args.update_readme:
+        update_readme(table)
     print(report(results))
-    print(f"\nwritten {RESULTS / 'latest.json'}")
+    print(f"\ntook {results['duration_s']:.0f} s; written {RESULTS / 'latest.json'} and {RESULTS / 'latest.md'}"
+          + (" and the README table" if args.update_readme else ""))
     return 0
 
 

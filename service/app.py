@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask
 
+from service.auth.access import init_token_cache
 from service.config import check_production_safety, load_settings
 from service.database import db
 from service.errors import ServiceApi, register_domain_error_handler, register_unexpected_error_handler
@@ -25,6 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     db.init_app(app)
+    init_token_cache(app)
     api = ServiceApi()
     api.init_app(app, spec_kwargs={"components": {"securitySchemes": {
         "bearerAuth": {"type": "http", "scheme": "bearer"}}}})

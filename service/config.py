@@ -36,6 +36,9 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
     # Access tokens (and web sessions) last at most 12 hours; phones renew theirs with a refresh token.
     "TOKEN_TTL_SECONDS": 12 * 3600,
+    # How long an API process trusts a bearer token it has checked (service/auth/token_cache.py): the
+    # delay before a session ended by another process, or in the database, stops working there. 0: off.
+    "TOKEN_CACHE_SECONDS": 10,
     # A device session's refresh token expires this long after it was issued; each refresh issues a new one.
     "REFRESH_TOKEN_TTL_SECONDS": 30 * 24 * 3600,
     # A session's "last used" time is written at most this often (not on every request).
@@ -51,6 +54,9 @@ DEFAULTS: dict[str, Any] = {
     # When set, /metrics requires `Authorization: Bearer <METRICS_TOKEN>`; ENV=production refuses to start without it.
     "METRICS_TOKEN": None,
     "JOB_TIMEOUT_SECONDS": 60,
+    # A refresh job keeps looking for new dirty episodes this long after it ran out of them
+    # (service/projections/sweeps.py refresh_dirty), so a steady flow of visits needs one job, not one per visit.
+    "REFRESH_LINGER_SECONDS": 10.0,
     "JOB_RETRIES": 3,
     "JOB_RETRY_INTERVALS": [1, 5, 30],
     "JOB_FAILURE_TTL_SECONDS": 7 * 24 * 3600,
@@ -100,6 +106,7 @@ _CASTS: dict[str, Callable[[str], Any]] = {
     "SUPPRESSION_MIN_N": int,
     "MAX_CONTENT_LENGTH": int,
     "TOKEN_TTL_SECONDS": int,
+    "TOKEN_CACHE_SECONDS": float,
     "REFRESH_TOKEN_TTL_SECONDS": int,
     "SESSION_TOUCH_SECONDS": int,
     "LOGIN_MAX_FAILURES": int,
@@ -107,6 +114,7 @@ _CASTS: dict[str, Callable[[str], Any]] = {
     "ARGON2_TIME_COST": int,
     "ARGON2_MEMORY_COST": int,
     "JOB_TIMEOUT_SECONDS": int,
+    "REFRESH_LINGER_SECONDS": float,
     "JOB_RETRIES": int,
     "RATE_LIMIT_ENABLED": _flag,
     "TRUSTED_PROXY_HOPS": int,

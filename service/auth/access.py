@@ -7,11 +7,14 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import current_app, g, request
+from flask import Flask, current_app, g, request
 from flask_smorest import Blueprint
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from service.auth.refusals import NotSignedIn
-from service.auth.sessions import Caller, SessionPolicy, caller_for_token
+from service.auth.sessions import SESSIONS_ENDED, Caller, SessionPolicy, caller_for_token, digest
+from service.auth.token_cache import TokenCache
 from service.database import db
 from service.errors import abort
 from service.models import User
@@ -42,16 +45,47 @@ def current_session_id() -> uuid.UUID | None:
     return caller.session_id
 
 
+def init_token_cache(app: Flask) -> None:
+    """Give the app its token cache (TOKEN_CACHE_SECONDS), emptied by every commit that ends a sign-in session.
+
+    `service.auth.sessions` marks the database session whenever it ends sessions (sign-out,
+    revocation, password reset, deactivation, refresh-token reuse), from the API or the pages
+    alike; at commit this process then trusts no cached token, so the change holds at once here
+    (other processes: within TOKEN_CACHE_SECONDS). Sessions end rarely, so emptying is cheap.
+    """
+    app.extensions["token_cache"] = TokenCache(float(app.config["TOKEN_CACHE_SECONDS"]))
+
+    def _after_commit(session: Session) -> None:
+        if session.info.pop(SESSIONS_ENDED, False):
+            app.extensions["token_cache"].clear()
+
+    def _after_rollback(session: Session) -> None:
+        session.info.pop(SESSIONS_ENDED, None)
+
+    sessions = db.of(app).sessions
+    event.listen(sessions, "after_commit", _after_commit)
+    event.listen(sessions, "after_rollback", _after_rollback)
+
+
+def token_cache() -> TokenCache:
+    """This app's token cache in this process (see `init_token_cache`)."""
+    cache: TokenCache = current_app.extensions["token_cache"]
+    return cache
+
+
 def authenticate_request() -> Caller:
-    """The caller of this request by its bearer token, or a 401 saying why not."""
+    """The caller of this request by its bearer token (this process's token cache first), or a 401 saying why not."""
     token = bearer_token()
     if token is None:
         raise NotSignedIn("Sign in and send `Authorization: Bearer <access_token>`.")
-    session = db.session
+    session, cache, key = db.session, token_cache(), digest(token)
+    cached = cache.get(session, key)
+    if cached is not None:
+        return cached
     caller = caller_for_token(session, token, SessionPolicy.from_settings(current_app.config))
     if caller.touched:
         session.commit()
-    return caller
+    return cache.put(session, key, caller)
 
 
 def require_roles(*roles: str) -> Callable[[F], F]:

@@ -74,12 +74,13 @@ class DeviceTokens:
 
 @dataclass(frozen=True)
 class Caller:
-    """Who a bearer token belongs to, the session it was issued in (None for pre-session tokens), and whether
-    the session's last use was just noted (then the caller commits that)."""
+    """Who a bearer token belongs to, the session it was issued in (None for pre-session tokens), whether
+    the session's last use was just noted (then the caller commits that), and when a bearer token expires."""
 
     user: User
     session_id: uuid.UUID | None
     touched: bool = False
+    expires_at: datetime | None = None
 
 
 def digest(token: str) -> str:
@@ -183,8 +184,8 @@ def caller_for_token(db: Session, token: str, policy: SessionPolicy) -> Caller:
     if access.expires_at <= now:
         raise TokenExpired("This bearer token has expired; refresh it or sign in again.")
     if row is None:
-        return Caller(user, None)
-    return Caller(user, row.id, _touch(row, now, policy))
+        return Caller(user, None, expires_at=access.expires_at)
+    return Caller(user, row.id, _touch(row, now, policy), access.expires_at)
 
 
 def _touch(row: SignInSession, now: datetime, policy: SessionPolicy) -> bool:
@@ -212,11 +213,21 @@ def web_session_caller(db: Session, session_id: uuid.UUID, policy: SessionPolicy
     return Caller(user, row.id, _touch(row, now, policy))
 
 
+# Set on a database session whose transaction ends sign-in sessions; the token cache reads it at commit.
+SESSIONS_ENDED = "sessions_ended"
+
+
+def _note_sessions_ended(db: Session) -> None:
+    """Tell this process's token cache, at commit, that cached tokens may no longer be trusted."""
+    db.info[SESSIONS_ENDED] = True
+
+
 def end_session(db: Session, row: SignInSession, cause: str) -> None:
     """End one session now: its access tokens, refresh tokens or cookie stop working at once."""
     if row.ended_at is None:
         row.ended_at = utcnow()
         row.end_cause = cause
+        _note_sessions_ended(db)
 
 
 def end_session_by_id(db: Session, session_id: uuid.UUID, cause: str) -> None:
@@ -236,11 +247,13 @@ def end_sessions_of(db: Session, user_id: uuid.UUID, cause: str) -> int:
                .where(AccessToken.user_id == user_id, AccessToken.session_id.is_(None),
                       AccessToken.revoked_at.is_(None))
                .values(revoked_at=now))
+    _note_sessions_ended(db)
     return int(getattr(ended, "rowcount", 0) or 0)
 
 
 def revoke_legacy_token(db: Session, token: str) -> None:
     """Revoke a bearer token issued before sessions existed (it has no session to end)."""
+    _note_sessions_ended(db)
     db.execute(update(AccessToken).where(AccessToken.token_hash == digest(token), AccessToken.revoked_at.is_(None))
                .values(revoked_at=utcnow()))
 

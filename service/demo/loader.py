@@ -89,6 +89,7 @@ def load_episode(session: Session, plan: EpisodePlan, accounts: DemoAccounts) ->
     recorder = VisitRecorder(session, worker, visits)
     for visit in visits:
         recorder.record(visit)
+    recorder.write()
     if plan.concern_reviewed:
         commands.acknowledge_flag(session, manager, episode_id, "concern", "Reviewed with the worker.", None)
     if plan.closure is not None:

@@ -1,14 +1,18 @@
 """The derived state of one episode, projected from its whole event stream."""
 
+from __future__ import annotations
+
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from typing import Any
 
 from service.domain.corrections import apply_corrections
 from service.domain.events import (
     EPISODE_CLOSED,
     EPISODE_OPENED,
     FLAG_ACKNOWLEDGED,
+    VISIT_RECORDED,
     WORKER_ASSIGNED,
     WORKER_UNASSIGNED,
     StoredEvent,
@@ -17,7 +21,7 @@ from service.domain.events import (
 )
 from service.domain.flags import Acknowledgement, FlagFacts, FlagState, raise_flags
 from service.domain.follow_up import FollowUp, read_follow_up
-from service.domain.goal_definitions import ACTIVE, read_goal_definitions
+from service.domain.goal_definitions import ACTIVE, GoalDefinition, read_goal_definitions
 from service.domain.goals import (
     GoalState,
     evaluate_goal,
@@ -25,7 +29,7 @@ from service.domain.goals import (
     observations_by_goal,
 )
 from service.domain.serialise import Serialisable
-from service.domain.visits import read_visits
+from service.domain.visits import Visit, read_visit, read_visits
 
 OPEN = "open"
 CLOSED = "closed"
@@ -62,11 +66,42 @@ class DerivedEpisode(Serialisable):
     flags: list[FlagState]
 
 
-def project_episode(events: Sequence[StoredEvent], *, today: date,
-                    achievement_confirmations: int = 2) -> DerivedEpisode:
-    """Return the episode's derived state from all its events, given in any order."""
-    if achievement_confirmations < 1:
-        raise ValueError("achievement_confirmations must be at least 1")
+@dataclass(frozen=True)
+class StreamFold:
+    """What the projection reads from an episode's events, before any rule runs.
+
+    `project_episode(events)` is `project_fold(fold_stream(events))`. A refresh
+    keeps the fold beside the derived state, so that a visit arriving in order
+    extends it (`with_visit`) instead of the whole stream being read and folded
+    again; anything else (other event types, a visit older than the latest,
+    corrections) is folded from the whole stream.
+    """
+
+    opened: dict[str, Any]
+    closed: dict[str, Any] | None
+    definitions: tuple[GoalDefinition, ...]
+    visits: tuple[Visit, ...]  # in the order they happened: (occurred_at, sequence)
+    follow_up: FollowUp | None
+    acknowledgements: tuple[Acknowledgement, ...]
+    worker_ids: tuple[str, ...]
+    version: int
+
+    def with_visit(self, event: StoredEvent) -> StreamFold | None:
+        """The fold with one more visit: only the stream's next event, and only a visit no older than the latest.
+
+        Such a visit lands last in `visits`, exactly where folding the whole
+        stream would put it; for any other event the answer is None (fold the stream).
+        """
+        if event.type != VISIT_RECORDED or event.version != self.version + 1:
+            return None
+        visit, latest = read_visit(event), self.visits[-1] if self.visits else None
+        if latest is not None and (visit.occurred_at, visit.sequence) < (latest.occurred_at, latest.sequence):
+            return None
+        return replace(self, visits=(*self.visits, visit), version=event.version)
+
+
+def fold_stream(events: Sequence[StoredEvent]) -> StreamFold:
+    """Fold a whole stream, given in any order (corrections applied)."""
     effective = apply_corrections(events)
     opened = next((event.data for event in effective if event.type == EPISODE_OPENED), None)
     if opened is None:
@@ -75,7 +110,40 @@ def project_episode(events: Sequence[StoredEvent], *, today: date,
         (event.data for event in reversed(effective) if event.type == EPISODE_CLOSED),
         None,
     )
-    visits = read_visits(effective)
+    return StreamFold(
+        opened=opened,
+        closed=closed,
+        definitions=tuple(read_goal_definitions(effective)),
+        visits=tuple(read_visits(effective)),
+        follow_up=read_follow_up(
+            referral_source=opened["referral_source"],
+            age_at_referral=int(opened["age_at_referral"]),
+            hospital_discharge_on=parse_optional_date(opened.get("hospital_discharge_on")),
+            events=effective,
+        ),
+        acknowledgements=tuple(
+            Acknowledgement(flag=event.data["flag"], sequence=event.sequence, recorded_at=event.recorded_at)
+            for event in effective
+            if event.type == FLAG_ACKNOWLEDGED
+        ),
+        worker_ids=tuple(_assigned_workers(effective)),
+        version=max(event.version for event in events),
+    )
+
+
+def project_episode(events: Sequence[StoredEvent], *, today: date,
+                    achievement_confirmations: int = 2) -> DerivedEpisode:
+    """Return the episode's derived state from all its events, given in any order."""
+    if achievement_confirmations < 1:
+        raise ValueError("achievement_confirmations must be at least 1")
+    return project_fold(fold_stream(events), today=today, achievement_confirmations=achievement_confirmations)
+
+
+def project_fold(fold: StreamFold, *, today: date, achievement_confirmations: int = 2) -> DerivedEpisode:
+    """Return the episode's derived state from its folded stream (the rules of DOMAIN.md)."""
+    if achievement_confirmations < 1:
+        raise ValueError("achievement_confirmations must be at least 1")
+    opened, closed, visits = fold.opened, fold.closed, fold.visits
     observations = observations_by_goal(visits)
     goals = [
         evaluate_goal(
@@ -83,17 +151,12 @@ def project_episode(events: Sequence[StoredEvent], *, today: date,
             observations.get(definition.id, []),
             confirmations=achievement_confirmations,
         )
-        for definition in read_goal_definitions(effective)
+        for definition in fold.definitions
     ]
     active = [goal for goal in goals if goal.status == ACTIVE]
     planned_end_on = parse_date(opened["planned_end_on"])
     hospital_discharge_on = parse_optional_date(opened.get("hospital_discharge_on"))
-    follow_up = read_follow_up(
-        referral_source=opened["referral_source"],
-        age_at_referral=int(opened["age_at_referral"]),
-        hospital_discharge_on=hospital_discharge_on,
-        events=effective,
-    )
+    follow_up = fold.follow_up
     last_visit_at = visits[-1].occurred_at.astimezone(UTC) if visits else None
     flags = raise_flags(
         FlagFacts(
@@ -103,15 +166,7 @@ def project_episode(events: Sequence[StoredEvent], *, today: date,
             active_goals=active,
             visits=visits,
             follow_up=follow_up,
-            acknowledgements=[
-                Acknowledgement(
-                    flag=event.data["flag"],
-                    sequence=event.sequence,
-                    recorded_at=event.recorded_at,
-                )
-                for event in effective
-                if event.type == FLAG_ACKNOWLEDGED
-            ],
+            acknowledgements=fold.acknowledgements,
             today=today,
             confirmations=achievement_confirmations,
         )
@@ -131,9 +186,9 @@ def project_episode(events: Sequence[StoredEvent], *, today: date,
         end_need_hours_per_week=None if closed is None else float(closed["end_need_hours_per_week"]),
         outcome=None if closed is None else closed["outcome"],
         cessation_reason=None if closed is None else closed.get("cessation_reason"),
-        worker_ids=_assigned_workers(effective),
+        worker_ids=list(fold.worker_ids),
         follow_up=follow_up,
-        version=max(event.version for event in events),
+        version=fold.version,
         visits=len(visits),
         contact_minutes=sum(visit.duration_minutes for visit in visits),
         last_visit_at=last_visit_at,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from service.domain.corrections import apply_corrections
 from service.domain.events import (
@@ -15,6 +16,7 @@ from service.domain.events import (
     WORKER_UNASSIGNED,
     StoredEvent,
     parse_date,
+    parse_optional_date,
 )
 from service.domain.goal_definitions import ACTIVE, GoalDefinition, read_goal_definitions
 
@@ -53,6 +55,54 @@ class EpisodeFacts:
         if worker_id in self.assigned_now():
             return True
         return any(start <= moment and (end is None or moment < end) for start, end in periods)
+
+    def to_snapshot(self) -> dict[str, Any]:
+        """These facts as JSON, to keep on the stream head (see `facts_from_snapshot`)."""
+        return {
+            "form": SNAPSHOT_FORM,
+            "provider_id": self.provider_id,
+            "started_on": self.started_on.isoformat(),
+            "planned_end_on": self.planned_end_on.isoformat(),
+            "referral_source": self.referral_source,
+            "age_at_referral": self.age_at_referral,
+            "hospital_discharge_on": _iso(self.hospital_discharge_on),
+            "ended_on": _iso(self.ended_on),
+            "goals": [[goal.id, goal.domain, goal.description, goal.baseline_level, goal.target_level,
+                       _iso(goal.target_on), goal.status] for goal in self.goals.values()],
+            "assignments": {worker: [[start.isoformat(), _iso(end)] for start, end in periods]
+                            for worker, periods in self.assignments.items()},
+            "follow_up_recorded": self.follow_up_recorded,
+        }
+
+
+# Bump when EpisodeFacts changes shape: heads holding another form are refolded from their streams.
+SNAPSHOT_FORM = 1
+
+
+def _iso(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def facts_from_snapshot(snapshot: dict[str, Any] | None) -> EpisodeFacts | None:
+    """The facts kept on a stream head, or None when there are none in the current form (fold the stream)."""
+    if not snapshot or snapshot.get("form") != SNAPSHOT_FORM:
+        return None
+    return EpisodeFacts(
+        provider_id=snapshot["provider_id"],
+        started_on=date.fromisoformat(snapshot["started_on"]),
+        planned_end_on=date.fromisoformat(snapshot["planned_end_on"]),
+        referral_source=snapshot["referral_source"],
+        age_at_referral=snapshot["age_at_referral"],
+        hospital_discharge_on=parse_optional_date(snapshot["hospital_discharge_on"]),
+        ended_on=parse_optional_date(snapshot["ended_on"]),
+        goals={goal_id: GoalDefinition(goal_id, domain, description, baseline, target,
+                                       parse_optional_date(target_on), status)
+               for goal_id, domain, description, baseline, target, target_on, status in snapshot["goals"]},
+        assignments={worker: [(datetime.fromisoformat(start), None if end is None else datetime.fromisoformat(end))
+                              for start, end in periods]
+                     for worker, periods in snapshot["assignments"].items()},
+        follow_up_recorded=snapshot["follow_up_recorded"],
+    )
 
 
 def read_facts(events: Sequence[StoredEvent]) -> EpisodeFacts:

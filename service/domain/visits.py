@@ -29,12 +29,12 @@ class Visit:
 
 def read_visits(events: Iterable[StoredEvent]) -> list[Visit]:
     """Return the visits ordered by when they happened (occurred_at, then sequence)."""
-    visits = [_visit(event) for event in events if event.type == VISIT_RECORDED]
+    visits = [read_visit(event) for event in events if event.type == VISIT_RECORDED]
     # Phones sync late, so arrival order says nothing about which visit came last.
     return sorted(visits, key=lambda visit: (visit.occurred_at, visit.sequence))
 
 
-def _visit(event: StoredEvent) -> Visit:
+def read_visit(event: StoredEvent) -> Visit:
     """Read one VisitRecorded event."""
     data = event.data
     return Visit(

@@ -41,7 +41,7 @@ def check_if_match(head: Episode, if_match: int | None) -> None:
 
 
 class EpisodeWriter:
-    """Appends events to a locked stream; refolds facts and syncs status and assignments after each."""
+    """Appends events to a locked stream; refolds facts and keeps them, status and assignments on the head."""
 
     def __init__(self, session: Session, head: Episode, actor: User) -> None:
         self.session = session
@@ -49,6 +49,7 @@ class EpisodeWriter:
         self.actor = actor
         self._stored: list[StoredEvent] = stored_streams(session, [head.id], exclude_types=(VISIT_RECORDED,))[head.id]
         self.facts: EpisodeFacts = read_facts(self._stored)
+        self._keep_snapshot()
 
     def append(self, event_type: str, data: dict[str, object], occurred_at: datetime | None = None) -> Event:
         """Append one event and bring facts, status and assignments up to date."""
@@ -63,7 +64,14 @@ class EpisodeWriter:
             self.head.started_on = self.facts.started_on
             if self.facts.assigned_now() != before:
                 self._sync_workers()
+            self._keep_snapshot()
         return event
+
+    def _keep_snapshot(self) -> None:
+        """Keep the facts visits are checked against on the head, in this same transaction."""
+        snapshot = self.facts.to_snapshot()
+        if self.head.facts != snapshot:
+            self.head.facts = snapshot
 
     def _sync_workers(self) -> None:
         """Rewrite this episode's current-assignment rows."""

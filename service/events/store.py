@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Table, bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from service.events.hashing import GENESIS_HASH, envelope_hash, format_instant
@@ -28,21 +28,26 @@ class NewEvent:
 _APPENDED_EPISODES = "appended_episodes"
 
 
-def envelope_of(event: Event) -> dict[str, Any]:
-    """The event as DOMAIN.md's envelope (the form the API shows and the hash covers)."""
+def envelope_of(event: Event | dict[str, Any]) -> dict[str, Any]:
+    """An event (a row, or a dict of its columns) as DOMAIN.md's envelope: what the API shows and the hash covers."""
+    row = event if isinstance(event, dict) else {column: getattr(event, column) for column in _ENVELOPE_COLUMNS}
     return {
-        "id": str(event.id),
-        "episode_id": str(event.episode_id),
-        "version": event.version,
-        "sequence": event.sequence,
-        "type": event.type,
-        "data": event.data,
-        "occurred_at": format_instant(event.occurred_at),
-        "recorded_at": format_instant(event.recorded_at),
-        "actor_id": str(event.actor_id) if event.actor_id else None,
-        "prev_hash": event.prev_hash,
-        "hash": event.hash,
+        "id": str(row["id"]),
+        "episode_id": str(row["episode_id"]),
+        "version": row["version"],
+        "sequence": row["sequence"],
+        "type": row["type"],
+        "data": row["data"],
+        "occurred_at": format_instant(row["occurred_at"]),
+        "recorded_at": format_instant(row["recorded_at"]),
+        "actor_id": str(row["actor_id"]) if row["actor_id"] else None,
+        "prev_hash": row["prev_hash"],
+        "hash": row.get("hash"),
     }
+
+
+_ENVELOPE_COLUMNS = ("id", "episode_id", "version", "sequence", "type", "data", "occurred_at", "recorded_at",
+                     "actor_id", "prev_hash", "hash")
 
 
 def allocate_sequences(session: Session, count: int) -> list[int]:
@@ -63,18 +68,6 @@ def lock_stream(session: Session, episode_id: uuid.UUID) -> Episode | None:
     """Return the stream head locked for this transaction, or None if there is no such episode."""
     statement = select(Episode).where(Episode.id == episode_id).with_for_update()
     return session.execute(statement).scalar_one_or_none()
-
-
-def lock_streams(session: Session, episode_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Episode]:
-    """Lock several stream heads in id order (a fixed order, so batches cannot deadlock)."""
-    ordered = sorted(set(episode_ids))
-    statement = select(Episode).where(Episode.id.in_(ordered)).order_by(Episode.id).with_for_update()
-    return {head.id: head for head in session.execute(statement).scalars()}
-
-
-def find_by_idempotency_key(session: Session, key: str) -> Event | None:
-    """The event first recorded under a client-supplied idempotency key, if any."""
-    return session.execute(select(Event).where(Event.idempotency_key == key)).scalar_one_or_none()
 
 
 def append(
@@ -144,14 +137,6 @@ def start_stream(
     return head, append(session, head, opened, actor_id=actor_id)
 
 
-def find_by_idempotency_keys(session: Session, keys: Sequence[str]) -> dict[str, Event]:
-    """Events already recorded under any of these keys, by key (one query)."""
-    if not keys:
-        return {}
-    events = session.execute(select(Event).where(Event.idempotency_key.in_(set(keys)))).scalars()
-    return {event.idempotency_key: event for event in events if event.idempotency_key is not None}
-
-
 def read_stream(session: Session, episode_id: uuid.UUID, *, exclude_types: Sequence[str] = ()) -> list[Event]:
     """The episode's events, oldest first (optionally without some types)."""
     statement = select(Event).where(Event.episode_id == episode_id)
@@ -160,48 +145,116 @@ def read_stream(session: Session, episode_id: uuid.UUID, *, exclude_types: Seque
     return list(session.execute(statement.order_by(Event.version)).scalars())
 
 
-class IdempotencyConflict(Exception):
-    """The idempotency key was already used with different content."""
+# ---------------------------------------------------------------- the lean append (visits)
+# Visits are most of the log's traffic, so recording them skips the ORM: plain rows in, plain
+# rows out, every statement for all of a batch's visits at once. Measured back to back (bench/profile_hot_paths.py
+# style, in-process) on the loaded 2-core machine, with the token cache and the facts snapshot, a visit's CPU in
+# the app went from 10.5 to 6.3 ms and a batch of 500 from 155 to 98 ms (4 statements + COMMIT instead of
+# 9, no ORM objects).
 
 
 @dataclass(frozen=True)
-class AppendOutcome:
-    """The event recorded for a key, and whether this call only replayed it."""
+class LockedHead:
+    """A stream head locked for this transaction (what an append needs of it)."""
 
-    event: Event
-    replayed: bool
+    id: uuid.UUID
+    provider_id: uuid.UUID
+    version: int
+    last_hash: str
+    facts: dict[str, Any] | None
 
 
-def append_idempotent(
-    session: Session,
-    head: Episode,
-    *,
-    key: str,
-    content_hash: str,
-    build: Callable[[], NewEvent],
-    actor_id: uuid.UUID | None,
-    known: dict[str, Event] | None = None,
-    sequence: int | None = None,
-) -> AppendOutcome:
-    """Append `build()` unless `key` was seen: same content replays the original, other content conflicts.
+@dataclass(frozen=True)
+class Recorded:
+    """An event as an idempotent append answers with it: its ids, key, content hash and when it was recorded."""
 
-    `build` runs (and may refuse by raising) only for a new key, so a phone's
-    retry gets the original answer even if the episode has changed since.
-    `known` is the caller's map of keys already recorded (looked up in bulk, and
-    kept up to date here); without it the key is looked up and the append flushed.
-    Callers hold the stream lock, so a concurrent duplicate on the same stream
-    waits and then finds the first one; a duplicate key on another stream is
-    refused by the unique constraint when flushed (IntegrityError).
+    id: uuid.UUID
+    episode_id: uuid.UUID
+    idempotency_key: str
+    content_hash: str | None
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An event to append to a locked stream under an idempotency key (its id and time already given)."""
+
+    id: uuid.UUID
+    episode_id: uuid.UUID
+    new: NewEvent
+    actor_id: uuid.UUID | None
+    key: str
+    content_hash: str
+    recorded_at: datetime
+
+    def recorded(self) -> Recorded:
+        """How an idempotent append answers with this event."""
+        return Recorded(self.id, self.episode_id, self.key, self.content_hash, self.recorded_at)
+
+
+_heads = cast(Table, Episode.__table__)
+_events = cast(Table, Event.__table__)
+
+
+def lock_heads(session: Session, episode_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, LockedHead]:
+    """Lock these stream heads in id order (so batches cannot deadlock) and read them; missing ids are absent."""
+    session.flush()  # ORM changes of this transaction (a command's append) first: these reads bypass the ORM
+    statement = (select(_heads.c.id, _heads.c.provider_id, _heads.c.version, _heads.c.last_hash, _heads.c.facts)
+                 .where(_heads.c.id.in_(sorted(set(episode_ids)))).order_by(_heads.c.id).with_for_update())
+    return {row.id: LockedHead(*row) for row in session.connection().execute(statement)}
+
+
+def recorded_under(session: Session, keys: Sequence[str]) -> dict[str, Recorded]:
+    """The events already recorded under any of these idempotency keys, by key (one query)."""
+    if not keys:
+        return {}
+    statement = select(_events.c.id, _events.c.episode_id, _events.c.idempotency_key, _events.c.content_hash,
+                       _events.c.recorded_at).where(_events.c.idempotency_key.in_(set(keys)))
+    return {row.idempotency_key: Recorded(*row) for row in session.connection().execute(statement)}
+
+
+def append_pending(session: Session, heads: dict[uuid.UUID, LockedHead], pending: Sequence[Pending]) -> None:
+    """Append events, in order, to their locked streams: one INSERT for all, one UPDATE per stream head.
+
+    The same rules as `append`: each event takes the next version of its stream
+    and chains to the previous event's hash (hashed over the same envelope), and
+    the head moves to the last one. The caller has checked each event and commits.
     """
-    existing = known.get(key) if known is not None else find_by_idempotency_key(session, key)
-    if existing is not None:
-        if existing.content_hash == content_hash and existing.episode_id == head.id:
-            return AppendOutcome(existing, replayed=True)
-        raise IdempotencyConflict(key)
-    event = append(session, head, build(), actor_id=actor_id, idempotency_key=key, content_hash=content_hash,
-                   sequence=sequence)
-    if known is None:
-        session.flush()
-    else:
-        known[key] = event
-    return AppendOutcome(event, replayed=False)
+    if not pending:
+        return
+    sequences = allocate_sequences(session, len(pending))
+    tips = {episode_id: (head.version, head.last_hash) for episode_id, head in heads.items()}
+    rows: list[dict[str, Any]] = []
+    for item, sequence in zip(pending, sequences, strict=True):
+        version, prev_hash = tips[item.episode_id]
+        row = {"id": item.id, "episode_id": item.episode_id, "version": version + 1, "sequence": sequence,
+               "type": item.new.type, "data": item.new.data, "occurred_at": item.new.occurred_at,
+               "recorded_at": item.recorded_at, "actor_id": item.actor_id, "prev_hash": prev_hash,
+               "idempotency_key": item.key, "content_hash": item.content_hash}
+        event_hash = row["hash"] = envelope_hash(envelope_of(row))
+        tips[item.episode_id] = (version + 1, event_hash)
+        rows.append(row)
+    connection = session.connection()
+    connection.execute(insert(_events), rows)
+    moved = [{"head_id": episode_id, "new_version": version, "new_hash": last_hash}
+             for episode_id, (version, last_hash) in tips.items() if version != heads[episode_id].version]
+    connection.execute(update(_heads).where(_heads.c.id == bindparam("head_id"))
+                       .values(version=bindparam("new_version"), last_hash=bindparam("new_hash")), moved)
+    for item in pending:
+        note_appended(session, item.new.type)
+    session.info.setdefault(_APPENDED_EPISODES, set()).update(item.episode_id for item in pending)
+    _forget_loaded_heads(session, tips)
+
+
+def _forget_loaded_heads(session: Session, episode_ids: Iterable[uuid.UUID]) -> None:
+    """Expire ORM copies of heads changed here without the ORM, so a later command reloads them."""
+    for episode_id in episode_ids:
+        loaded = session.identity_map.get(session.identity_key(Episode, episode_id))
+        if loaded is not None:
+            session.expire(loaded, ["version", "last_hash", "facts"])
+
+
+def keep_facts(session: Session, episode_id: uuid.UUID, facts: dict[str, Any]) -> None:
+    """Store the write-side facts snapshot of a locked stream head."""
+    session.connection().execute(update(_heads).where(_heads.c.id == episode_id).values(facts=facts))
+    _forget_loaded_heads(session, [episode_id])

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from service.domain.events import StoredEvent
-from service.models import Event
+from service.models import EpisodeState, Event
 
 
 def as_stored(event: Event) -> StoredEvent:
@@ -28,17 +29,35 @@ def as_stored(event: Event) -> StoredEvent:
 
 _EVENT_COLUMNS = (Event.episode_id, Event.id, Event.version, Event.sequence, Event.type, Event.data,
                   Event.occurred_at, Event.recorded_at, Event.actor_id)
+_STREAM_STATEMENTS: dict[tuple[tuple[str, ...], bool], Select[Any]] = {}
 
 
-def stored_streams(session: Session, episode_ids: Sequence[uuid.UUID], *,
-                   exclude_types: Sequence[str] = ()) -> dict[uuid.UUID, list[StoredEvent]]:
-    """Several episodes' events as the projection reads them, oldest first (one query, plain rows)."""
-    statement = select(*_EVENT_COLUMNS).where(Event.episode_id.in_(set(episode_ids)))
-    if exclude_types:
-        statement = statement.where(Event.type.not_in(exclude_types))
+def _stream_statement(exclude_types: tuple[str, ...], after_projected: bool) -> Select[Any]:
+    """The stream query for these options, built once: building a statement cost more than running it
+    (cProfile of a visit's refresh, bench/profile_hot_paths.py)."""
+    key = (exclude_types, after_projected)
+    if key not in _STREAM_STATEMENTS:
+        statement = select(*_EVENT_COLUMNS).where(Event.episode_id.in_(bindparam("episode_ids", expanding=True)))
+        if exclude_types:
+            statement = statement.where(Event.type.not_in(exclude_types))
+        if after_projected:
+            statement = statement.join(EpisodeState, EpisodeState.episode_id == Event.episode_id).where(
+                Event.version > EpisodeState.projected_version)
+        _STREAM_STATEMENTS[key] = statement.order_by(Event.episode_id, Event.version)
+    return _STREAM_STATEMENTS[key]
+
+
+def stored_streams(session: Session, episode_ids: Sequence[uuid.UUID], *, exclude_types: Sequence[str] = (),
+                   after_projected: bool = False) -> dict[uuid.UUID, list[StoredEvent]]:
+    """Several episodes' events as the projection reads them, oldest first (one query, plain rows).
+
+    `after_projected`: only the events after each episode's derived state (its projected_version).
+    """
+    session.flush()  # this transaction's own appends first (the query bypasses the ORM)
+    statement = _stream_statement(tuple(exclude_types), after_projected)
     streams: dict[uuid.UUID, list[StoredEvent]] = {episode_id: [] for episode_id in episode_ids}
-    for episode_id, event_id, version, sequence, kind, data, occurred_at, recorded_at, actor_id in session.execute(
-            statement.order_by(Event.episode_id, Event.version)):
+    rows = session.connection().execute(statement, {"episode_ids": list(set(episode_ids))})
+    for episode_id, event_id, version, sequence, kind, data, occurred_at, recorded_at, actor_id in rows:
         streams[episode_id].append(StoredEvent(str(event_id), version, sequence, kind, data, occurred_at,
                                                recorded_at, str(actor_id) if actor_id else None))
     return streams

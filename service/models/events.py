@@ -42,6 +42,8 @@ class Episode(Base):
     version: Mapped[int] = mapped_column(Integer)
     last_hash: Mapped[str] = mapped_column(String(64))
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # EpisodeFacts.to_snapshot() of the non-visit events, kept by every append that changes them; NULL: fold.
+    facts: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Event(Base):

@@ -51,6 +51,9 @@ class EpisodeState(Base):
     achieved_goals: Mapped[int] = mapped_column(Integer)
     # The full derived episode (goals, flags, ...) as the API shows it.
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The stream folded as of projected_version (service/domain/fold_json.py): a visit arriving
+    # in order extends it instead of the whole stream being read again. NULL: fold the stream.
+    fold: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class EpisodeFlag(Base):

@@ -33,7 +33,7 @@ def _rebuild_chunk(sessions: sessionmaker[Session], ids: list[uuid.UUID], today:
                    confirmations: int) -> tuple[int, int]:
     """Refresh one chunk in its own transaction; returns (episodes, events)."""
     with sessions.begin() as session:
-        events = refresh_episodes(session, ids, today=today, confirmations=confirmations)
+        events = refresh_episodes(session, ids, today=today, confirmations=confirmations, whole_streams=True)
     return len(ids), events
 
 

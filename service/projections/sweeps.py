@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import Flask
 from sqlalchemy import or_, select
 
 from service.database import db
 from service.models import Episode, EpisodeState
-from service.projections.dispatch import dispatch_refresh, schedule_refresh
+from service.projections.dispatch import SCHEDULED_TTL_SECONDS, dispatch_refresh, schedule_refresh
 from service.projections.lag import lagging_episodes_statement
 from service.projections.refresh import refresh_now
 from service.queue import dirty_set_key, get_queue, scheduled_key
@@ -17,30 +18,48 @@ from service.queue import dirty_set_key, get_queue, scheduled_key
 log = logging.getLogger(__name__)
 
 REFRESH_BATCH = 200
+# A lingering refresh job looks for new dirty episodes this often: the visits of this window
+# are refreshed together (projection lag stays well under the 1 s target).
+COALESCE_SECONDS = 0.1
 
 
 def refresh_dirty(app: Flask, batch_size: int = REFRESH_BATCH) -> int:
     """Drain the dirty-episode set in batches of `batch_size`; returns how many episodes were refreshed.
 
-    A batch that fails goes back into the set before the error is re-raised, so
-    RQ's retry (or the catch-up sweep) refreshes it later.
+    The job stays for REFRESH_LINGER_SECONDS after the set empties, looking
+    again every COALESCE_SECONDS, so a steady stream of visits is refreshed by
+    one long-running job in batches of what arrived meanwhile, instead of one RQ
+    job per visit (RQ's own work per job cost 3.4-3.9 ms of CPU and about 28 Redis
+    round trips, more than the refresh itself: PERFORMANCE profile). It never
+    runs past half the job timeout. A batch that fails goes back into the set
+    before the error is re-raised, so RQ's retry (or the catch-up sweep)
+    refreshes it later.
     """
     queue = get_queue(app.config)
     if queue is None:
         return 0
     redis, dirty, total = queue.connection, dirty_set_key(queue), 0
-    while True:
+    started = last_work = time.monotonic()
+    linger = float(app.config["REFRESH_LINGER_SECONDS"])
+    ends = started + min(float(app.config["JOB_TIMEOUT_SECONDS"]) / 2, SCHEDULED_TTL_SECONDS / 2)
+    while time.monotonic() < ends:
+        began = time.monotonic()
         popped: list[bytes] = redis.spop(dirty, batch_size) or []  # type: ignore[assignment]
         ids = [value.decode() for value in popped]
-        if not ids:
+        if ids:
+            try:
+                refresh_now(app, ids)
+            except Exception:
+                redis.sadd(dirty, *ids)
+                log.exception("refresh of %d dirty episode(s) failed; they stay dirty", len(ids))
+                raise
+            total += len(ids)
+            last_work = time.monotonic()
+            if len(ids) == batch_size:
+                continue  # a backlog: drain it without waiting
+        elif time.monotonic() - last_work >= linger:
             break
-        try:
-            refresh_now(app, ids)
-        except Exception:
-            redis.sadd(dirty, *ids)
-            log.exception("refresh of %d dirty episode(s) failed; they stay dirty", len(ids))
-            raise
-        total += len(ids)
+        time.sleep(max(0.0, COALESCE_SECONDS - (time.monotonic() - began)))
     # Appends that raced with the drain above either see the flag gone and schedule
     # a job themselves, or added their id before it went: look once more.
     redis.delete(scheduled_key(queue))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -13,20 +14,22 @@ from sqlalchemy.orm import Session
 from service.domain.checks import check_visit
 from service.domain.errors import DomainError, Invalid, NoSuchEpisode, VisitIdConflict
 from service.domain.events import VISIT_RECORDED
-from service.domain.facts import read_facts
+from service.domain.facts import EpisodeFacts, facts_from_snapshot, read_facts
 from service.episodes.access import can_see
 from service.errors import flatten_errors
 from service.events.hashing import canonical_json, format_instant, sha256_hex
 from service.events.store import (
-    IdempotencyConflict,
+    LockedHead,
     NewEvent,
-    allocate_sequences,
-    append_idempotent,
-    find_by_idempotency_keys,
-    lock_streams,
+    Pending,
+    Recorded,
+    append_pending,
+    keep_facts,
+    lock_heads,
+    recorded_under,
 )
 from service.events.streams import stored_streams
-from service.models import Event, User
+from service.models import User, utcnow
 from service.unit_of_work import commit_once
 from service.visits.schemas import VisitIn
 
@@ -81,47 +84,84 @@ def content_hash(visit: dict[str, Any], worker_id: uuid.UUID) -> str:
     return sha256_hex(canonical_json(normal))
 
 
-def receipt(event: Event) -> dict[str, Any]:
+def receipt(event: Recorded) -> dict[str, Any]:
     """The visit endpoint's response body for a recorded visit."""
     return {"id": event.idempotency_key, "episode_id": str(event.episode_id), "event_id": str(event.id),
             "received_at": format_instant(event.recorded_at)}
 
 
+def current_facts(session: Session, heads: Sequence[LockedHead]) -> dict[uuid.UUID, EpisodeFacts]:
+    """The facts visits to these locked streams are checked against: the heads' snapshots.
+
+    A head without a snapshot in the current form (an episode from before it
+    existed) is folded from its non-visit events once, and the snapshot stored.
+    """
+    facts: dict[uuid.UUID, EpisodeFacts] = {}
+    missing = []
+    for head in heads:
+        kept = facts_from_snapshot(head.facts)
+        if kept is None:
+            missing.append(head.id)
+        else:
+            facts[head.id] = kept
+    if missing:
+        for episode_id, events in stored_streams(session, missing, exclude_types=(VISIT_RECORDED,)).items():
+            facts[episode_id] = read_facts(events)
+            keep_facts(session, episode_id, facts[episode_id].to_snapshot())
+    return facts
+
+
 class VisitRecorder:
-    """Records one worker's visits in one transaction: streams locked once, keys and facts read in bulk."""
+    """Records one worker's visits in one transaction: streams locked once, keys and facts read in bulk.
+
+    Each visit is judged alone as it comes (`record`); the accepted ones are
+    written together by `write`, which the caller runs before committing.
+    """
 
     def __init__(self, session: Session, user: User, visits: list[dict[str, Any]]) -> None:
         self.session, self.user = session, user
-        self.heads = lock_streams(session, [visit["episode_id"] for visit in visits])
-        visible = [head.id for head in self.heads.values() if can_see(user, head.provider_id)]
-        streams = stored_streams(session, visible, exclude_types=(VISIT_RECORDED,))
-        self.facts = {episode_id: read_facts(events) for episode_id, events in streams.items()}
-        self.known = find_by_idempotency_keys(session, [str(visit["id"]) for visit in visits])
-        self.sequences = iter(allocate_sequences(session, len(visits)))
+        heads = lock_heads(session, [visit["episode_id"] for visit in visits])
+        self.heads = {episode_id: head for episode_id, head in heads.items() if can_see(user, head.provider_id)}
+        self.facts = current_facts(session, list(self.heads.values()))
+        self.known = recorded_under(session, [str(visit["id"]) for visit in visits])
+        self.pending: list[Pending] = []
 
     def record(self, visit: dict[str, Any]) -> RecordedVisit:
-        """Record one validated visit, replay it, or refuse it with a DomainError."""
+        """Accept one validated visit, replay it, or refuse it with a DomainError."""
         head = self.heads.get(visit["episode_id"])
-        if head is None or head.id not in self.facts:
+        if head is None:
             raise NoSuchEpisode("No such episode.", "episode_id")
-        user = self.user
+        key, digest, worker_id = str(visit["id"]), content_hash(visit, self.user.id), self.user.id
+        existing = self.known.get(key)
+        if existing is not None:
+            if existing.content_hash == digest and existing.episode_id == head.id:
+                return RecordedVisit(head.id, True, receipt(existing))
+            raise VisitIdConflict("A different visit was already recorded with this id.", "id")
+        check_visit(self.facts[head.id], visit, worker_id)
+        event = NewEvent(VISIT_RECORDED, visit_data(visit, worker_id), visit["occurred_at"])
+        accepted = Pending(uuid.uuid4(), head.id, event, worker_id, key, digest, utcnow())
+        self.pending.append(accepted)
+        # A repeat of this id later in the same batch is a replay of this visit.
+        self.known[key] = accepted.recorded()
+        return RecordedVisit(head.id, False, receipt(self.known[key]))
 
-        def build() -> NewEvent:
-            check_visit(self.facts[head.id], visit, user.id)
-            return NewEvent(VISIT_RECORDED, visit_data(visit, user.id), visit["occurred_at"])
+    def write(self) -> None:
+        """Append every accepted visit, in the order accepted (one INSERT; one UPDATE per stream head)."""
+        append_pending(self.session, self.heads, self.pending)
+        self.pending = []
 
-        try:
-            outcome = append_idempotent(self.session, head, key=str(visit["id"]),
-                                        content_hash=content_hash(visit, user.id), build=build, actor_id=user.id,
-                                        known=self.known, sequence=next(self.sequences))
-        except IdempotencyConflict as error:
-            raise VisitIdConflict("A different visit was already recorded with this id.", "id") from error
-        return RecordedVisit(head.id, outcome.replayed, receipt(outcome.event))
+
+def _record_one(session: Session, user: User, visit: dict[str, Any]) -> RecordedVisit:
+    """One attempt at a single visit, uncommitted."""
+    recorder = VisitRecorder(session, user, [visit])
+    recorded = recorder.record(visit)
+    recorder.write()
+    return recorded
 
 
 def record_visit(session: Session, user: User, visit: dict[str, Any]) -> RecordedVisit:
     """Record one validated visit and commit; then bring its episode's derived state up to date."""
-    return commit_once(session, lambda: VisitRecorder(session, user, [visit]).record(visit))
+    return commit_once(session, lambda: _record_one(session, user, visit))
 
 
 def record_batch(session: Session, user: User, raw_visits: list[Any]) -> list[BatchItem]:
@@ -156,4 +196,5 @@ def _record_batch(session: Session, user: User, raw_visits: list[Any]) -> list[B
             items.append(BatchItem(visit_id, recorder.record(item)))
         except DomainError as error:
             items.append(BatchItem(visit_id, error))
+    recorder.write()
     return items

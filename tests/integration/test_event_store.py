@@ -10,21 +10,24 @@ from itertools import pairwise
 import pytest
 from flask import Flask
 from sqlalchemy import func, select, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from service.database import db
 from service.events.hashing import GENESIS_HASH, envelope_hash
 from service.events.store import (
-    IdempotencyConflict,
     NewEvent,
+    Pending,
     append,
-    append_idempotent,
+    append_pending,
     envelope_of,
+    lock_heads,
     lock_stream,
     read_stream,
+    recorded_under,
     start_stream,
 )
-from service.models import Event
+from service.events.verify import verify_chains
+from service.models import Event, utcnow
 from tests.helpers import make_provider
 
 WHEN = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
@@ -94,30 +97,44 @@ def test_concurrent_appends_from_two_threads_leave_no_gaps_and_lose_nothing(app:
     assert all(b.prev_hash == a.hash for a, b in pairwise(events))
 
 
-def _idempotent(app: Flask, episode_id: uuid.UUID, content_hash: str) -> tuple[uuid.UUID, bool]:
+def _lean_append(app: Flask, items: list[tuple[uuid.UUID, str]]) -> list[uuid.UUID]:
+    """Visits appended as the visit recorder does: (stream, key) pairs in order, one INSERT."""
     with app.app_context(), db.transaction() as session:
-        head = lock_stream(session, episode_id)
-        assert head is not None
-        outcome = append_idempotent(session, head, key="v1", content_hash=content_hash, actor_id=None,
-                                    build=lambda: NewEvent("VisitRecorded", {"visit_id": "v1"}, WHEN))
-        return outcome.event.id, outcome.replayed
+        heads = lock_heads(session, [episode_id for episode_id, _ in items])
+        pending = [Pending(uuid.uuid4(), episode_id, NewEvent("VisitRecorded", {"visit_id": key}, WHEN), None, key,
+                           key * 16, utcnow()) for episode_id, key in items]
+        append_pending(session, heads, pending)
+        return [item.id for item in pending]
 
 
-def test_same_key_and_content_replays_the_original_and_records_nothing(app: Flask) -> None:
-    episode_id = _new_stream(app)
-    first_id, first_replayed = _idempotent(app, episode_id, "a" * 64)
-    again_id, again_replayed = _idempotent(app, episode_id, "a" * 64)
-    assert (first_replayed, again_replayed) == (False, True)
-    assert again_id == first_id
-    assert len(_events(app, episode_id)) == 2
+def test_the_lean_append_keeps_versions_and_the_chain_exactly_as_the_orm_append(app: Flask) -> None:
+    first, second = _new_stream(app), _new_stream(app)
+    _append(app, first, 1)
+    ids = _lean_append(app, [(first, "k001"), (second, "k002"), (first, "k003")])
+    _append(app, first, 1)
+    _lean_append(app, [(second, "k004")])
+    for episode_id, versions in ((first, [1, 2, 3, 4, 5]), (second, [1, 2, 3])):
+        events = _events(app, episode_id)
+        assert [event.version for event in events] == versions
+        assert events[0].prev_hash == GENESIS_HASH
+        assert all(b.prev_hash == a.hash for a, b in pairwise(events))
+        assert all(envelope_hash(envelope_of(event)) == event.hash for event in events)
+    last_hash = _events(app, first)[-1].hash
+    with app.app_context(), db.transaction() as session:
+        assert verify_chains(session).broken is None
+        recorded = recorded_under(session, ["k001", "k003", "nope"])
+        head = lock_stream(session, first)
+        assert head is not None and head.version == 5 and head.last_hash == last_hash
+    assert sorted(recorded) == ["k001", "k003"] and recorded["k001"].id == ids[0]
+    assert recorded["k003"].episode_id == first and recorded["k003"].content_hash == "k003" * 16
 
 
-def test_same_key_with_different_content_is_a_conflict(app: Flask) -> None:
-    episode_id = _new_stream(app)
-    _idempotent(app, episode_id, "a" * 64)
-    with pytest.raises(IdempotencyConflict):
-        _idempotent(app, episode_id, "b" * 64)
-    assert len(_events(app, episode_id)) == 2
+def test_a_key_is_recorded_once_whatever_the_stream(app: Flask) -> None:
+    first, second = _new_stream(app), _new_stream(app)
+    _lean_append(app, [(first, "dup1")])
+    with pytest.raises(IntegrityError):
+        _lean_append(app, [(second, "dup1")])
+    assert len(_events(app, second)) == 1
 
 
 @pytest.mark.parametrize("statement", ["UPDATE events SET type = 'Edited'", "DELETE FROM events"])

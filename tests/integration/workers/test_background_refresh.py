@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +22,7 @@ from service.queue import get_queue
 from tests.conftest import TEST_SETTINGS
 from tests.integration.api.world import World, build_world, visit_body
 from tests.integration.workers.redis_server import PrivateRedis
-from workers.jobs import catch_up, refresh_episode
+from workers.jobs import catch_up, refresh_dirty, refresh_episode
 
 pytestmark = pytest.mark.redis
 
@@ -171,3 +172,43 @@ def test_concurrent_refreshes_of_one_episode_never_move_derived_state_backwards(
         assert observed == sorted(observed)
     read = client.get(f"/api/v1/episodes/{episode['id']}", headers=world.manager.headers).get_json()
     assert read["projected_version"] == read["version"]
+
+
+def _wait_for(condition: Any, seconds: float, what: str) -> None:
+    """Poll `condition` until true (bounded)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
+def test_a_lingering_refresh_job_refreshes_visits_that_arrive_while_it_runs(database_url: str, redis_url: str) -> None:
+    app = create_app({**TEST_SETTINGS, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
+                      "REFRESH_LINGER_SECONDS": 5})
+    try:
+        client = app.test_client()
+        world = build_world(app, client)
+        episode = world.open_episode()
+        goal = world.set_goal(episode["id"])
+        queue = _queue(app)
+        assert queue.count == 1  # one refresh_dirty job for all of that (the flag coalesced the rest)
+        queue.empty()
+
+        def job() -> None:  # what the worker runs for that job (RQ's worker needs the main thread)
+            with app.app_context():
+                refresh_dirty()
+
+        running = threading.Thread(target=job, daemon=True)
+        running.start()
+        _wait_for(lambda: health(client)["projection_lag"] == 0, 30, "the first refresh")
+        assert running.is_alive()  # the job lingers, looking for more work
+        _post_visits(world, episode["id"], goal["id"], [3])
+        assert queue.count == 0  # no new job was enqueued: the running one takes the visit
+        _wait_for(lambda: health(client)["projection_lag"] == 0, 30, "the lingering job to refresh the visit")
+        assert running.is_alive()
+        running.join(timeout=60)
+        assert not running.is_alive()
+        _post_visits(world, episode["id"], goal["id"], [4])  # the job is over: this visit enqueues a new one
+        assert queue.count == 1
+    finally:
+        db.dispose()

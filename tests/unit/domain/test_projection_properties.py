@@ -17,8 +17,8 @@ TODAY = date(2026, 6, 1)
 
 
 @st.composite
-def episode_streams(draw: st.DrawFn) -> list[StoredEvent]:
-    """Draw a valid episode stream, in arrival order, with distinct visit times."""
+def episode_streams(draw: st.DrawFn, *, in_time_order: bool = False) -> list[StoredEvent]:
+    """Draw a valid episode stream, in arrival order, with distinct visit times (synced in time order, if asked)."""
     stream = EpisodeStream(age_at_referral=draw(st.integers(60, 99)))
     baselines: dict[str, int] = {}
     for goal_id in ("g1", "g2", "g3")[: draw(st.integers(1, 3))]:
@@ -26,7 +26,8 @@ def episode_streams(draw: st.DrawFn) -> list[StoredEvent]:
         stream.goal(goal_id, baseline=baselines[goal_id], target=draw(st.integers(baselines[goal_id] + 1, 5)))
     goal_ids = st.sampled_from(sorted(baselines))
     visits: list[StoredEvent] = []
-    for minute in draw(st.lists(st.integers(0, VISIT_WINDOW_MINUTES), unique=True, max_size=30)):
+    minutes = draw(st.lists(st.integers(0, VISIT_WINDOW_MINUTES), unique=True, max_size=30))
+    for minute in sorted(minutes) if in_time_order else minutes:
         # Phones report local time with either offset; the instants stay distinct.
         offset = timezone(timedelta(hours=draw(st.sampled_from([0, 1]))))
         when = (FIRST_VISIT + timedelta(minutes=minute)).astimezone(offset).isoformat()
