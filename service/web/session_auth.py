@@ -121,7 +121,7 @@ def home() -> ResponseReturnValue:
 
 @web.route("/sign-in", methods=["GET", "POST"])
 def sign_in() -> ResponseReturnValue:
-    """The sign-in form; on success the session holds only the user's id."""
+    """The sign-in form; on success the cookie names only the new session, and a session it named before has ended."""
     form = SignInForm()
     next_page = safe_next(request.values.get("next"))
     if request.method == "GET" or not form.validate():
@@ -132,6 +132,9 @@ def sign_in() -> ResponseReturnValue:
     except DomainError as refused:
         return render_template("web/sign_in.html", form=form, next_page=next_page,
                                error=refused.message), http_status(refused)
+    previous = session.get(SESSION_ID)
+    if previous is not None and web_user() is not None:  # signing in over a live session ends that one
+        end_session_by_id(db.session, uuid.UUID(str(previous)), SIGNED_OUT)
     signed_in = open_web_session(db.session, user, request.user_agent.string, _policy())
     db.session.commit()
     session.clear()  # a fresh session: nothing from before sign-in survives (no fixation)
