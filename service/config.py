@@ -43,6 +43,9 @@ DEFAULTS: dict[str, Any] = {
     "REFRESH_TOKEN_TTL_SECONDS": 30 * 24 * 3600,
     # A session's "last used" time is written at most this often (not on every request).
     "SESSION_TOUCH_SECONDS": 60,
+    # A phone that lost the answer to a refresh may present the spent refresh token again within this many
+    # seconds and get a fresh pair, as long as the token that replaced it was never used (else: reuse).
+    "REFRESH_RETRY_GRACE_SECONDS": 60,
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_FAILURE_WINDOW_SECONDS": 15 * 60,
     "PASSWORD_MIN_LENGTH": 12,
@@ -109,6 +112,7 @@ _CASTS: dict[str, Callable[[str], Any]] = {
     "TOKEN_CACHE_SECONDS": float,
     "REFRESH_TOKEN_TTL_SECONDS": int,
     "SESSION_TOUCH_SECONDS": int,
+    "REFRESH_RETRY_GRACE_SECONDS": int,
     "LOGIN_MAX_FAILURES": int,
     "LOGIN_FAILURE_WINDOW_SECONDS": int,
     "ARGON2_TIME_COST": int,

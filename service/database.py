@@ -77,19 +77,23 @@ def _ping_idle_connections(engine: Engine) -> None:
 
 
 def build_engine(url: str) -> Engine:
-    """Create an engine for `url` with the settings this service relies on."""
+    """Create an engine for `url` with the settings this service relies on.
+
+    `hide_parameters`: a failed statement's error text (logged) never carries its parameter values,
+    which can be visit notes, password hashes or token hashes.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
-                               json_serializer=json_dumps, json_deserializer=json_loads)
+                               json_serializer=json_dumps, json_deserializer=json_loads, hide_parameters=True)
         _configure_sqlite(engine)
         return engine
     # LIFO: the pool reuses the connections it just used, so spare ones go idle (and get pinged).
     engine = create_engine(url, pool_size=10, max_overflow=10, pool_recycle=POOL_RECYCLE_SECONDS,
                            pool_use_lifo=True, json_serializer=json_dumps,
-                           json_deserializer=json_loads)
+                           json_deserializer=json_loads, hide_parameters=True)
     _ping_idle_connections(engine)
     return engine
 

@@ -157,7 +157,8 @@ def register_unexpected_error_handler(app: Flask) -> None:
             raise error
         if isinstance(error, OperationalError | InterfaceError):
             # The database went away mid-request: nothing was committed, so a retry is safe.
-            log.warning("database unavailable: %s", error)
+            # Only the kinds of error: never the statement's parameters (the engine hides them too).
+            log.warning("database unavailable: %s (%s)", type(error).__name__, type(error.orig).__name__)
             return error_body(503, "Service Unavailable", None), 503
         log.exception("unhandled error")
         return error_body(500, "Internal Server Error", None), 500

@@ -3,7 +3,10 @@
 A device session (a phone) holds short-lived bearer access tokens and one live
 single-use refresh token; each refresh spends the presented refresh token and
 issues a new pair. Presenting a spent refresh token again means two parties
-hold copies of it, so the whole session is ended (reuse detection). A web
+hold copies of it, so the whole session is ended (reuse detection), with one
+exception: within a short grace period after it was spent, while the token
+that replaced it has never been used, the phone most likely lost the answer
+to its refresh, so it is answered with a fresh pair instead. A web
 session (a browser) is named by the id its signed cookie carries, checked on
 every request. Tokens are random, and only their SHA-256 hashes are stored.
 """
@@ -52,12 +55,14 @@ class SessionPolicy:
     access_seconds: int
     refresh_seconds: int
     touch_seconds: int
+    # How long after a refresh token was spent it may be presented again as a retry of a lost answer.
+    retry_grace_seconds: int = 60
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any]) -> SessionPolicy:
         """The policy the app is configured with."""
         return cls(settings["TOKEN_TTL_SECONDS"], settings["REFRESH_TOKEN_TTL_SECONDS"],
-                   settings["SESSION_TOUCH_SECONDS"])
+                   settings["SESSION_TOUCH_SECONDS"], settings["REFRESH_RETRY_GRACE_SECONDS"])
 
 
 @dataclass(frozen=True)
@@ -108,15 +113,24 @@ def _new_session(db: Session, user: User, kind: str, user_agent: str | None, exp
     return row
 
 
-def _issue_pair(db: Session, user: User, row: SignInSession, policy: SessionPolicy) -> DeviceTokens:
-    """A new access token and refresh token for a device session; the session's expiry follows the refresh token."""
+def _issue_pair(db: Session, user: User, row: SignInSession, policy: SessionPolicy,
+                replacing: RefreshToken | None = None) -> DeviceTokens:
+    """A new access token and refresh token for a device session; the session's expiry follows the refresh token.
+
+    `replacing` (a refresh token being spent now) is marked spent and linked to the new refresh token.
+    """
     now = utcnow()
     access, refresh = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     access_expires = now + timedelta(seconds=policy.access_seconds)
     refresh_expires = now + timedelta(seconds=policy.refresh_seconds)
     db.add(AccessToken(token_hash=digest(access), user_id=user.id, session_id=row.id, created_at=now,
                        expires_at=access_expires))
-    db.add(RefreshToken(token_hash=digest(refresh), session_id=row.id, issued_at=now, expires_at=refresh_expires))
+    successor = RefreshToken(token_hash=digest(refresh), session_id=row.id, issued_at=now, expires_at=refresh_expires)
+    db.add(successor)
+    if replacing is not None:
+        db.flush()
+        replacing.spent_at = now
+        replacing.replaced_by_id = successor.id
     row.expires_at = refresh_expires
     row.last_used_at = now
     return DeviceTokens(user, row.id, access, access_expires, refresh, refresh_expires)
@@ -132,8 +146,10 @@ def refresh_device_session(db: Session, refresh_token: str, user_agent: str | No
                            policy: SessionPolicy) -> DeviceTokens:
     """Spend `refresh_token` and issue a new pair, committed; a spent token ends its session (committed) and is refused.
 
-    The row locks make two concurrent refreshes with one token take turns, so the second
-    sees the token spent: two holders of one refresh token can never both continue.
+    A spent token presented again within `policy.retry_grace_seconds` of being spent, whose
+    replacement has never been used, is a phone retrying after it lost the answer: the unused
+    replacement is spent instead and a fresh pair issued. The row locks (the session's row)
+    make two concurrent refreshes with one token take turns, so the second sees the token spent.
     """
     presented = db.execute(select(RefreshToken).where(RefreshToken.token_hash == digest(refresh_token))
                            .with_for_update()).scalar_one_or_none()
@@ -148,18 +164,32 @@ def refresh_device_session(db: Session, refresh_token: str, user_agent: str | No
     if row.ended_at is not None:
         raise TokenRevoked("This session has ended; sign in again.", "refresh_token")
     if presented.spent_at is not None:
-        end_session(db, row, REFRESH_TOKEN_REUSED)
-        db.commit()
-        raise RefreshTokenReused("This refresh token was already used, so the session has been ended for safety; "
-                                 "sign in again.", "refresh_token")
+        unused = _unused_replacement(db, presented, policy)
+        if unused is None:
+            end_session(db, row, REFRESH_TOKEN_REUSED)
+            db.commit()
+            raise RefreshTokenReused("This refresh token was already used, so the session has been ended for "
+                                     "safety; sign in again.", "refresh_token")
+        presented = unused
     if presented.expires_at <= utcnow():
         raise RefreshTokenExpired("This refresh token has expired; sign in again.", "refresh_token")
-    presented.spent_at = utcnow()
     if user_agent:
         row.user_agent = clean_user_agent(user_agent)
-    tokens = _issue_pair(db, user, row, policy)
+    tokens = _issue_pair(db, user, row, policy, replacing=presented)
     db.commit()
     return tokens
+
+
+def _unused_replacement(db: Session, spent: RefreshToken, policy: SessionPolicy) -> RefreshToken | None:
+    """The token that replaced `spent`, when `spent` is being retried within the grace period and the
+    replacement has never been used; otherwise None (the presentation is a reuse)."""
+    assert spent.spent_at is not None
+    if spent.replaced_by_id is None or utcnow() - spent.spent_at > timedelta(seconds=policy.retry_grace_seconds):
+        return None
+    replacement = db.get(RefreshToken, spent.replaced_by_id, with_for_update=True)
+    if replacement is None or replacement.spent_at is not None:
+        return None
+    return replacement
 
 
 def caller_for_token(db: Session, token: str, policy: SessionPolicy) -> Caller:

@@ -8,7 +8,7 @@ from typing import Any
 
 from service.domain.calendar import london_date, today_london
 from service.domain.cld import CESSATION_REASONS_BY_OUTCOME, cessation_reason_allowed
-from service.domain.errors import AfterEpisodeEnd, Invalid, NoFollowUp, NotAssigned
+from service.domain.errors import AfterEpisodeEnd, Invalid, NoFollowUp, NotAssigned, OccurredInFuture
 from service.domain.facts import EpisodeFacts
 from service.domain.follow_up import FOLLOW_UP_MIN_AGE, HOSPITAL_DISCHARGE, follow_up_due_on
 from service.domain.outcomes import NEEDS_END_PACKAGE, NO_SERVICES
@@ -27,7 +27,7 @@ def check_visit(facts: EpisodeFacts, visit: dict[str, Any], worker_id: uuid.UUID
     if day < facts.started_on:
         raise Invalid(f"Cannot be before the episode started ({facts.started_on}).", "occurred_at")
     if occurred_at > (now or datetime.now(UTC)) + FUTURE_TOLERANCE:
-        raise Invalid("Cannot be more than 5 minutes in the future; check the phone's clock.", "occurred_at")
+        raise OccurredInFuture("Cannot be more than 5 minutes in the future; check the phone's clock.", "occurred_at")
     if facts.ended_on is not None and day > facts.ended_on:
         raise AfterEpisodeEnd(f"The episode ended on {facts.ended_on}; this visit is after that.", "occurred_at")
     active = facts.active_goal_ids()

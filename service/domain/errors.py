@@ -31,6 +31,15 @@ class Invalid(DomainError):
     reason = "invalid"
 
 
+class OccurredInFuture(Invalid):
+    """A visit dated more than a few minutes after the server's clock (the phone's clock is usually fast).
+
+    Not a fault of the visit itself: the same visit is accepted once its time has come, so apps keep it queued.
+    """
+
+    reason = "occurred_in_future"
+
+
 class NotFound(DomainError):
     """Missing, or not visible to the caller (never reveal another provider's records)."""
 

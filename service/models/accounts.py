@@ -64,7 +64,9 @@ class SignInSession(Base):
 class RefreshToken(Base):
     """A single-use refresh token of a device session, stored only as its SHA-256 hash.
 
-    Spent tokens are kept: presenting one again is how a stolen copy is detected.
+    Spent tokens are kept: presenting one again is how a stolen copy is detected. Each spent
+    token names the token that replaced it, so a phone that lost the answer to a refresh can
+    retry with the spent token for a short while, as long as that replacement was never used.
     """
 
     __tablename__ = "refresh_tokens"
@@ -75,6 +77,8 @@ class RefreshToken(Base):
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     spent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The token issued when this one was spent (None while unspent, and for tokens spent before revision 0007).
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("refresh_tokens.id"))
 
 
 class AccessToken(Base):

@@ -131,7 +131,7 @@ def home() -> ResponseReturnValue:
 
 @web.route("/sign-in", methods=["GET", "POST"])
 def sign_in() -> ResponseReturnValue:
-    """The sign-in form; on success the session holds only the user's id."""
+    """The sign-in form; on success the cookie names only the new session, and a session it named before has ended."""
     form = SignInForm()
     next_page = safe_next(request.values.get("next"))
     if request.method == "GET" or not form.validate():
@@ -145,6 +145,9 @@ def sign_in() -> ResponseReturnValue:
         headers = {"Retry-After": str(retry_after)} if retry_after else {}
         return render_template("web/sign_in.html", form=form, next_page=next_page,
                                error=refused.message), http_status(refused), headers
+    previous = session.get(SESSION_ID)
+    if previous is not None and web_user() is not None:  # signing in over a live session ends that one
+        signing.sign_out(db.session, uuid.UUID(str(previous)))
     session.clear()  # a fresh session: nothing from before sign-in survives (no fixation)
     session[SESSION_ID] = str(signed_in.id)
     if user.role == "worker":

@@ -103,6 +103,11 @@ def test_a_generated_python_client_runs_a_workers_day(python_client: ModuleType,
     assert [result.status for result in batch.results] == [200, 201, 422]
     assert batch.results[2].errors is not None and "goal_progress" in batch.results[2].errors.to_dict()
 
+    # The phone refreshes again (the first refresh token's replacement is now used), then a copy of the first
+    # one turns up: a stolen token, not a retry of a lost answer.
+    again = endpoint("auth.refresh_session").sync(client=public, body=models.RefreshRequest(
+        refresh_token=refreshed.refresh_token))
+    assert isinstance(again, models.TokenResponse)
     stolen = endpoint("auth.refresh_session").sync_detailed(client=public, body=models.RefreshRequest(
         refresh_token=signed_in.refresh_token))
     assert stolen.status_code == 401 and isinstance(stolen.parsed, models.Error)

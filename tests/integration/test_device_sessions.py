@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
+from service.auth.sessions import digest
 from service.config import load_settings
 from service.database import db
 from service.models import AccessToken, RefreshToken, SignInSession, utcnow
@@ -82,8 +83,9 @@ def test_a_spent_refresh_token_presented_again_ends_the_whole_session(app: Flask
     client = world.client
     stolen = device_sign_in(client, username_of(app, world.worker.id))
     renewed = refresh(client, stolen["refresh_token"]).get_json()  # the real phone refreshed first
+    renewed = refresh(client, renewed["refresh_token"]).get_json()  # ... and again: its replacement has been used
 
-    reuse = refresh(client, stolen["refresh_token"])  # the thief's copy
+    reuse = refresh(client, stolen["refresh_token"])  # the thief's copy, within the grace period
 
     body = assert_error(reuse, 401, "refresh_token", reason="refresh_token_reused")
     assert "already used" in body["message"]
@@ -96,6 +98,68 @@ def test_a_spent_refresh_token_presented_again_ends_the_whole_session(app: Flask
         causes = session.execute(select(SignInSession.end_cause).where(SignInSession.user_id == world.worker.id)
                                  ).scalars().all()
     assert sorted(cause or "" for cause in causes) == ["", "refresh_token_reused"]
+
+
+def _session_end_causes(app: Flask, world: World) -> list[str]:
+    with app.app_context(), db.transaction() as session:
+        causes = session.execute(select(SignInSession.end_cause).where(SignInSession.user_id == world.worker.id)
+                                 ).scalars().all()
+    return sorted(cause or "" for cause in causes)
+
+
+def test_a_phone_that_lost_the_refresh_answer_retries_with_the_spent_token_and_stays_signed_in(
+        app: Flask, world: World) -> None:
+    client = world.client
+    phone = device_sign_in(client, username_of(app, world.worker.id))
+    lost = refresh(client, phone["refresh_token"])  # the server committed, the answer never reached the phone
+    assert lost.status_code == 200
+
+    retried = refresh(client, phone["refresh_token"])
+
+    assert retried.status_code == 200, retried.get_json()
+    pair = retried.get_json()
+    assert pair["refresh_token"] not in (phone["refresh_token"], lost.get_json()["refresh_token"])
+    assert works(client, bearer(pair))
+    onwards = refresh(client, pair["refresh_token"])  # the session carries on as normal
+    assert onwards.status_code == 200 and works(client, bearer(onwards.get_json()))
+    assert _session_end_causes(app, world) == ["", ""]
+    with app.app_context(), db.transaction() as session:  # the lost replacement was spent by the retry
+        first = session.execute(select(RefreshToken).where(RefreshToken.token_hash == digest(phone["refresh_token"]))
+                                ).scalar_one()
+        tokens = session.execute(select(RefreshToken).where(RefreshToken.session_id == first.session_id)
+                                 .order_by(RefreshToken.id)).scalars().all()
+    assert [token.spent_at is not None for token in tokens] == [True, True, True, False]
+    assert [token.replaced_by_id for token in tokens] == [tokens[1].id, tokens[2].id, tokens[3].id, None]
+
+
+def test_a_spent_refresh_token_presented_after_the_grace_period_ends_the_session(app: Flask, world: World) -> None:
+    client = world.client
+    phone = device_sign_in(client, username_of(app, world.worker.id))
+    assert refresh(client, phone["refresh_token"]).status_code == 200
+    with app.app_context(), db.transaction() as session:  # 61 s later (the grace period is 60 s)
+        session.execute(update(RefreshToken).where(RefreshToken.spent_at.is_not(None))
+                        .values(spent_at=utcnow() - timedelta(seconds=61)))
+
+    assert_error(refresh(client, phone["refresh_token"]), 401, "refresh_token", reason="refresh_token_reused")
+
+    assert _session_end_causes(app, world) == ["", "refresh_token_reused"]
+
+
+def test_a_thief_retrying_within_the_grace_period_is_caught_when_the_real_phone_refreshes_next(
+        app: Flask, world: World) -> None:
+    client = world.client
+    stolen = device_sign_in(client, username_of(app, world.worker.id))
+    real = refresh(client, stolen["refresh_token"]).get_json()  # the real phone refreshed and kept its pair
+    thief = refresh(client, stolen["refresh_token"])  # within the grace period, replacement unused: looks like a retry
+    assert thief.status_code == 200
+    with app.app_context(), db.transaction() as session:  # the real phone's next refresh comes later
+        session.execute(update(RefreshToken).where(RefreshToken.spent_at.is_not(None))
+                        .values(spent_at=utcnow() - timedelta(seconds=61)))
+
+    assert_error(refresh(client, real["refresh_token"]), 401, "refresh_token", reason="refresh_token_reused")
+
+    assert not works(client, bearer(thief.get_json()))  # the thief's pair died with the session
+    assert_error(refresh(client, thief.get_json()["refresh_token"]), 401, "refresh_token", reason="token_revoked")
 
 
 def test_unknown_and_expired_refresh_tokens_are_refused(app: Flask, world: World) -> None:
@@ -282,6 +346,15 @@ def test_two_refreshes_with_one_token_at_once_cannot_both_continue(app: Flask, w
 
     responses = _at_once(app, [lambda client: refresh(client, phone["refresh_token"])] * 2)
 
-    assert sorted(response.status_code for response in responses) == [200, 401]
-    winner = next(response.get_json() for response in responses if response.status_code == 200)
-    assert not works(world.client, bearer(winner))  # the session ended: one token, two holders
+    # They take turns: the second finds the token spent with an unused replacement, as a phone retrying a lost
+    # answer would, so both get a pair, and the first pair's refresh token is spent by the second.
+    assert [response.status_code for response in responses] == [200, 200]
+    with app.app_context(), db.transaction() as session:  # the next refreshes come after the grace period
+        session.execute(update(RefreshToken).where(RefreshToken.spent_at.is_not(None))
+                        .values(spent_at=utcnow() - timedelta(seconds=61)))
+
+    reasons = [refresh(world.client, response.get_json()["refresh_token"]).get_json().get("reason")
+               for response in responses]
+
+    assert "refresh_token_reused" in reasons  # one token, two holders: the session ends
+    assert not any(works(world.client, bearer(response.get_json())) for response in responses)

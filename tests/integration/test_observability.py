@@ -6,8 +6,11 @@ import json
 import logging
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import text
 
+from service.database import db
 from service.observability.logs import JsonFormatter
 from service.observability.request_ids import current_request_id
 from tests.integration.api.world import World
@@ -76,3 +79,26 @@ def test_production_refuses_the_default_secret_key() -> None:
         create_app({"ENV": "production"})
     assert create_app({"ENV": "production", "SECRET_KEY": "k" * 40, "DATABASE_URL": "sqlite://",
                        "METRICS_TOKEN": "m" * 16})
+
+
+
+def test_a_logged_database_error_carries_no_sql_parameter_values(app: Flask, caplog: pytest.LogCaptureFixture) -> None:
+    """Visit notes, password and token hashes go into SQL parameters; a failed statement must not log them."""
+    secret = "Mrs Example fell on the stairs; note 7f3a9c"
+
+    @app.get("/test-only/failing-statement")
+    def failing_statement() -> str:
+        db.session.execute(text("SELECT id FROM no_such_table WHERE note = :note"), {"note": secret})
+        return "unreachable"
+
+    logger = logging.getLogger("service.errors")  # the app's logging does not propagate to the root logger
+    logger.addHandler(caplog.handler)
+    try:
+        response = app.test_client().get("/test-only/failing-statement")
+    finally:
+        logger.removeHandler(caplog.handler)
+
+    assert response.status_code in (500, 503) and secret not in response.get_data(as_text=True)
+    logged = [JsonFormatter().format(record) for record in caplog.records] + [caplog.text]
+    assert any("database unavailable" in line or "no_such_table" in line for line in logged), logged  # it is logged
+    assert not any(secret in line or "7f3a9c" in line for line in logged), logged

@@ -84,6 +84,9 @@ async function workerDay(baseUrl: string, username: string, password: string): P
   check(statuses.join(",") === "200,201,422", `batch ${statuses.join(",")}`);
   steps.push(`batch ${statuses.join(",")}`);
 
+  // The phone refreshes again (the first token's replacement is now used); then a copy of the first turns up.
+  const again = await api.POST("/api/v1/auth/refresh", { body: { refresh_token: tokens.refresh_token } });
+  check(again.response.status === 200, "second refresh failed");
   const stolen = await api.POST("/api/v1/auth/refresh", { body: { refresh_token: first.refresh_token } });
   check(stolen.response.status === 401 && stolen.error?.reason === "refresh_token_reused", "reuse not detected");
   const afterwards = await api.GET("/api/v1/me/caseload", { headers });

@@ -406,3 +406,124 @@ def launch_phone(playwright_driver: Any, chromium_path: Path, profile: Path, off
     return playwright_driver.chromium.launch_persistent_context(
         str(profile), executable_path=str(chromium_path), args=CHROMIUM_ARGS, offline=offline, timeout=30_000,
         **PHONE)
+
+
+# The phone's clock runs 5 min 20 s fast: the service (which allows 5 minutes) refuses its visits for 20 seconds.
+FAST_CLOCK = """(() => {
+  const skew = 320000;
+  const RealDate = Date;
+  class FastDate extends RealDate {
+    constructor(...args) { if (args.length) super(...args); else super(RealDate.now() + skew); }
+    static now() { return RealDate.now() + skew; }
+  }
+  window.Date = FastDate;
+})();"""
+
+
+def test_a_visit_refused_because_the_phone_clock_is_fast_stays_queued_and_goes_later(
+        phone: Callable[..., Any], site: Site) -> None:
+    worker = "worker.homefirst.1"
+    episode = open_episode(site.base_url, worker, ["Make breakfast"])
+    page = phone(service_workers="block")
+    page.add_init_script(FAST_CLOCK)
+    results: list[list[str]] = []
+
+    def note_results(response: Any) -> None:
+        if response.url.endswith("/api/v1/visits/batch") and response.status == 200:
+            results.append([result.get("reason") or str(result["status"]) for result in response.json()["results"]])
+
+    page.on("response", note_results)
+    sign_in(page, site.base_url, worker)
+    wait_for_caseload(page, episode)
+
+    record_visit(page, episode, {0: 2}, duration=25)
+
+    expect(page.locator("#sync-detail")).to_contain_text("check the phone's clock", timeout=SYNC_TIMEOUT_MS)
+    expect(page.locator("#sync-detail")).to_contain_text("It stays queued and is sent again later.")
+    expect(status(page)).to_have_text("1 visit waiting to sync")
+    expect(page.get_by_role("region", name="Needs attention")).to_be_hidden()
+    assert results[0] == ["occurred_in_future"]
+    # Once the visit's time has come the app's own retries get it accepted; nothing for the worker to do.
+    expect(status(page)).to_have_text("All visits synced", timeout=60_000)
+    assert results[-1] == ["201"]
+    assert len(visit_events(site.base_url, episode.id)) == 1
+
+
+def test_a_refused_visit_can_be_sent_again_from_needs_attention(phone: Callable[..., Any], site: Site) -> None:
+    worker = "worker.homefirst.1"
+    episode = open_episode(site.base_url, worker, ["Take the bins out"])
+    page = phone(service_workers="block")
+    attempts: list[int] = []
+
+    def refused_once(route: Any) -> None:  # e.g. refused while a manager was still fixing the assignment
+        attempts.append(len(attempts) + 1)
+        if len(attempts) > 1:
+            route.continue_()
+            return
+        visit_id = route.request.post_data_json["visits"][0]["id"]
+        route.fulfill(status=200, content_type="application/json", json={"results": [
+            {"id": visit_id, "status": 404, "reason": "not_assigned", "message": "No such episode."}]})
+
+    page.route("**/api/v1/visits/batch", refused_once)
+    sign_in(page, site.base_url, worker)
+    wait_for_caseload(page, episode)
+    record_visit(page, episode, {0: 4}, duration=15)
+    attention = page.get_by_role("region", name="Needs attention")
+    expect(attention).to_contain_text("No such episode.", timeout=SYNC_TIMEOUT_MS)
+    screenshot(page, "worker-app-send-again")
+
+    attention.get_by_role("button", name=f"Send again ({episode.person_ref})").click()
+
+    expect(status(page)).to_have_text("All visits synced", timeout=SYNC_TIMEOUT_MS)
+    expect(attention).to_be_hidden()
+    expect(page.locator("#notice")).to_contain_text("back in the queue")
+    assert attempts == [1, 2]
+    assert len(visit_events(site.base_url, episode.id)) == 1
+
+
+def _refused(base_url: str, token: str) -> bool:
+    return requests.get(f"{base_url}/api/v1/me/caseload", headers={"Authorization": f"Bearer {token}"},
+                        timeout=10).status_code == 401
+
+
+@pytest.mark.parametrize("trouble", ["no signal", "429"])
+def test_signing_out_without_an_answer_ends_the_session_once_the_service_answers(
+        phone: Callable[..., Any], site: Site, trouble: str) -> None:
+    worker = "worker.homefirst.1"
+    page = phone(service_workers="block")
+    revokes: list[int] = []
+
+    def busy_once(route: Any) -> None:
+        revokes.append(len(revokes) + 1)
+        if len(revokes) == 1:
+            route.fulfill(status=429, content_type="application/json", headers={"Retry-After": "1"},
+                          json={"code": 429, "status": "Too Many Requests", "message": "Slow down."})
+        else:
+            route.continue_()
+
+    if trouble == "429":
+        page.route("**/api/v1/auth/revoke", busy_once)
+    sign_in(page, site.base_url, worker)
+    stored = stored_session(page)
+    assert stored is not None
+    if trouble == "no signal":
+        page.context.set_offline(True)
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    assert not _refused(site.base_url, stored["access_token"])  # the service has not heard yet
+
+    # Signal comes back (or the app is opened again) while the phone stays on the sign-in screen.
+    if trouble == "no signal":
+        page.context.set_offline(False)
+    else:
+        page.context.set_offline(True)
+        page.context.set_offline(False)
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    deadline = datetime.now() + timedelta(seconds=SYNC_TIMEOUT_MS / 1000)
+    while not _refused(site.base_url, stored["access_token"]) and datetime.now() < deadline:
+        page.wait_for_timeout(250)
+    assert _refused(site.base_url, stored["access_token"])
+    refresh = requests.post(f"{site.base_url}/api/v1/auth/refresh", json={"refresh_token": stored["refresh_token"]},
+                            timeout=10)
+    assert refresh.status_code == 401

@@ -118,3 +118,21 @@ def test_web_sessions_are_listed_with_the_browser(app: Flask, world: World) -> N
 
     web = [item for item in items["items"] if item["kind"] == "web"]
     assert [item["user_agent"] for item in web] == ["Mozilla/5.0 (iPad; CPU OS 18_0)"]
+
+
+@pytest.mark.parametrize("second", ["manager", "admin"])
+def test_signing_in_over_a_live_session_ends_the_previous_one(app: Flask, world: World, second: str) -> None:
+    """The same person signing in again, or someone else at a shared office PC: the old cookie stops working."""
+    browser = browser_for(app, world.manager.id)
+    old_cookie = saved_cookie(browser)
+
+    assert sign_in(browser, username_of(app, getattr(world, second).id)).status_code == 303
+
+    assert saved_cookie(browser) != old_cookie
+    assert replay(app, old_cookie) == 302
+    assert replay(app, saved_cookie(browser)) == 200
+    assert len(web_session_ids(app, world.manager.id)) == (1 if second == "manager" else 0)
+    with app.app_context(), db.transaction() as session:
+        causes = session.execute(select(SignInSession.end_cause).where(
+            SignInSession.user_id == world.manager.id, SignInSession.kind == "web")).scalars().all()
+    assert sorted(cause or "" for cause in causes) == sorted(["signed_out"] + ([""] if second == "manager" else []))

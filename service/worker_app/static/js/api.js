@@ -47,7 +47,7 @@ export async function signOut() {
   }
 }
 
-/** Revoke sessions signed out of while offline. */
+/** Revoke sessions signed out of while offline (called on start and whenever signal returns, signed in or not). */
 export async function flushRevocations() {
   const pending = await store.readMeta("revocations", []);
   if (!pending.length) return;
@@ -148,16 +148,21 @@ async function needsSignIn(session) {
   }
 }
 
+/** End a signed-out session on the server; true when it has ended (now or before), false to keep it pending.
+
+Only a 2xx counts as ended, or a 401 that shows nothing is left to end (the refresh token, too, is refused). A 429,
+a 5xx or no answer keeps it pending for the next flush. */
 async function revoke(tokens) {
   try {
     let response = await send("POST", "/api/v1/auth/revoke", undefined, tokens.access_token);
     if (response.status === 401 && tokens.refresh_token) {
       const renewed = await send("POST", "/api/v1/auth/refresh", { refresh_token: tokens.refresh_token });
-      if (!renewed.ok) return renewed.status < 500; // already spent or expired: nothing left to end
+      if (renewed.status === 401) return true; // spent, expired or its session already ended: nothing left to end
+      if (!renewed.ok) return false;
       const body = await readJson(renewed);
       response = await send("POST", "/api/v1/auth/revoke", undefined, body.access_token);
     }
-    return response.status < 500;
+    return response.ok || response.status === 401;
   } catch (error) {
     if (error instanceof Offline) return false;
     throw error;

@@ -38,7 +38,7 @@ async function start() {
   onSyncChange(refreshStatus);
   await route({ keepFocus: true });
   await refreshStatus();
-  if (navigator.onLine) whenOnline();
+  whenOnline(); // also when the browser thinks it is offline: a failed attempt just stays pending
   // The first screen is drawn and every control works: what bench/app_bench.py times as "interactive".
   document.documentElement.dataset.ready = "true";
   performance.mark("worker-app-ready");
@@ -56,9 +56,8 @@ function registerServiceWorker() {
 }
 
 function whenOnline() {
-  if (!session) return;
-  flushRevocations().catch(() => {});
-  if (!session.access_token) return;
+  flushRevocations().catch(() => {}); // sessions signed out of offline end on the server even from the sign-in screen
+  if (!session || !session.access_token) return;
   syncNow(session.user.id).then(afterSync, showProblem);
 }
 
@@ -210,7 +209,14 @@ async function refreshStatus() {
   syncDetail.textContent = texts.detail;
   syncSection.classList.toggle("has-waiting", queued.length > 0);
   attention.hidden = refused.length === 0;
-  replaceChildren(attentionList, refused.map((item) => attentionItem(item, () => dismiss(item))));
+  replaceChildren(attentionList, refused.map((item) => attentionItem(item, () => dismiss(item), () => sendAgain(item))));
+}
+
+async function sendAgain(item) {
+  await store.requeueAttention(item.id);
+  say(`The visit to ${item.person_ref} is back in the queue and will be sent again.`);
+  await refreshStatus();
+  if (session && session.access_token) syncNow(session.user.id, { manual: true }).then(afterSync, showProblem);
 }
 
 async function dismiss(item) {

@@ -104,6 +104,19 @@ export async function dismissAttention(id) {
   await (await database()).delete("attention", id);
 }
 
+/** Put a refused visit back in the queue as it was saved (same id, so it can never be recorded twice). */
+export async function requeueAttention(id) {
+  const db = await database();
+  const tx = db.transaction(["queue", "attention"], "readwrite");
+  const item = await tx.objectStore("attention").get(id);
+  if (item) {
+    const { status, message, reason, errors, refused_at: refusedAt, ...entry } = item;
+    await tx.objectStore("queue").put(entry);
+    await tx.objectStore("attention").delete(id);
+  }
+  await tx.done;
+}
+
 // --- sync bookkeeping --------------------------------------------------------------------------------------
 
 export async function readMeta(key, fallback = null) {

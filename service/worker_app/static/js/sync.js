@@ -2,8 +2,9 @@
 //
 // A visit leaves the queue only when the service's result for it is 201 (recorded) or 200 (it already had that
 // visit: a replay after a lost answer). A refusal (409, 422, and other 4xx) moves it to Needs attention with the
-// service's message. No answer, a 5xx or a 429 leaves it queued and the app tries again later, waiting longer
-// each time. Because each visit's id was fixed when it was saved, sending it again can never record it twice.
+// service's message. No answer, a 5xx, a 429, or a refusal as `occurred_in_future` (the phone's clock is fast:
+// the same visit is accepted once its time has come) leaves it queued and the app tries again later, waiting
+// longer each time. Because each visit's id was fixed when it was saved, sending it again can never record it twice.
 import { ApiError, callApi, Offline, readJson, retryAfterMs, SignedOut } from "./api.js";
 import * as store from "./store.js";
 
@@ -11,6 +12,7 @@ export const BATCH_LIMIT = 100;
 const FIRST_RETRY_MS = 2_000;
 const LONGEST_RETRY_MS = 5 * 60_000;
 const ACCEPTED = new Set([200, 201]);
+const NOT_YET = "occurred_in_future";
 
 const listeners = new Set();
 let running = null;
@@ -88,12 +90,12 @@ async function sendQueue(userId, state) {
     await store.moveToAttention(refused);
     Object.assign(state, { last_synced_at: new Date().toISOString(), problem: null });
     notify();
-    if (kept.length) return retryLater(userId, state, null, troubleText(kept[0]));
+    if (kept.length) return retryLater(userId, state, null, kept[0]);
     state.failures = 0;
   }
 }
 
-/** Split the service's per-visit results: accepted ids, refusals (with the message), and statuses to retry. */
+/** Split the service's per-visit results: accepted ids, refusals (with the message), and why others are kept. */
 function sortResults(batch, results) {
   const byId = new Map(results.filter((result) => result && result.id != null)
     .map((result) => [String(result.id), result]));
@@ -103,11 +105,14 @@ function sortResults(batch, results) {
   for (const entry of batch) {
     const result = byId.get(entry.id);
     if (!result) {
-      kept.push(0);
+      kept.push(troubleText(0));
     } else if (ACCEPTED.has(result.status)) {
       accepted.push(entry.id);
     } else if (result.status === 429 || result.status === 401 || result.status >= 500) {
-      kept.push(result.status);
+      kept.push(troubleText(result.status));
+    } else if (result.reason === NOT_YET) {
+      kept.push(`${result.message || "A visit's time is ahead of the service's clock."} `
+        + "It stays queued and is sent again later.");
     } else {
       refused.push({ id: entry.id, status: result.status, message: result.message || troubleText(result.status),
         reason: result.reason || null, errors: result.errors || {} });

@@ -225,8 +225,8 @@ export function syncTexts({ waiting, state, online, othersWaiting }) {
   return { status, detail: parts.join(" ") };
 }
 
-/** One refused visit in Needs attention: whom it was for, what the service said, and what it held. */
-export function attentionItem(item, onDismiss) {
+/** One refused visit in Needs attention: whom it was for, what the service said, what it held, and what to do. */
+export function attentionItem(item, onDismiss, onSendAgain) {
   const errors = Object.entries(item.errors || {}).flatMap(([field, messages]) =>
     (Array.isArray(messages) ? messages : [messages]).filter((message) => typeof message === "string"
       && message !== item.message).map((message) => `${fieldWords(field)}: ${message}`));
@@ -239,8 +239,11 @@ export function attentionItem(item, onDismiss) {
     h("p", { class: "message" }, item.message),
     errors.length ? h("ul", { class: "field-errors" }, errors.map((text) => h("li", {}, text))) : null,
     levels.length ? h("ul", { class: "recorded-levels" }, levels) : null,
-    h("button", { type: "button", class: "button button-quiet", onclick: onDismiss },
-      "Remove from this phone", h("span", { class: "visually-hidden" }, ` (${item.person_ref})`)));
+    h("div", { class: "attention-actions" },
+      h("button", { type: "button", class: "button", onclick: onSendAgain },
+        "Send again", h("span", { class: "visually-hidden" }, ` (${item.person_ref})`)),
+      h("button", { type: "button", class: "button button-quiet", onclick: onDismiss },
+        "Remove from this phone", h("span", { class: "visually-hidden" }, ` (${item.person_ref})`))));
 }
 
 export function plural(count, noun) {
