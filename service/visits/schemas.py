@@ -11,6 +11,7 @@ from marshmallow import fields, validate
 
 from service.domain.vocabulary import CONCERNS
 from service.episodes.schemas import FIRST_DAY, LAST_DAY, CaseloadGoalOut
+from service.input_limits import unstorable_text
 from service.schemas import AwareDateTime, StrictSchema, sometimes_absent
 
 MAX_BATCH = 500
@@ -92,7 +93,7 @@ def _read_plain(schema_fields: Mapping[str, fields.Field[Any]], data: Any,
 
 def read_plain_visit(schema: VisitIn, data: Any) -> dict[str, Any] | None:
     """A visit as `VisitIn` loads it, read without the schema machinery; None for anything unusual or invalid."""
-    if type(data) is not dict:
+    if type(data) is not dict or unstorable_text(data) is not None:  # marshmallow refuses it, naming the field
         return None
     progress, concerns = data.get("goal_progress"), data.get("concerns", [])
     if type(progress) is not list or type(concerns) is not list:
