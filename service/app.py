@@ -13,6 +13,7 @@ from service.errors import ServiceApi, register_domain_error_handler, register_u
 from service.input_limits import register_input_limits
 from service.observability import init_observability
 from service.projections.backlog import BacklogCollector
+from service.projections.refresh import init_fold_cache
 from service.rate_limits import register_rate_limits
 from service.security import register_security_headers
 
@@ -27,6 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     init_token_cache(app)
+    init_fold_cache(app)
     api = ServiceApi()
     api.init_app(app, spec_kwargs={"components": {"securitySchemes": {
         "bearerAuth": {"type": "http", "scheme": "bearer"}}}})
