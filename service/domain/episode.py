@@ -24,9 +24,11 @@ from service.domain.follow_up import FollowUp, read_follow_up
 from service.domain.goal_definitions import ACTIVE, GoalDefinition, read_goal_definitions
 from service.domain.goals import (
     GoalState,
+    Observation,
     evaluate_goal,
     gas_t_score,
     observations_by_goal,
+    with_visit_observations,
 )
 from service.domain.serialise import Serialisable
 from service.domain.visits import Visit, read_visit, read_visits
@@ -85,6 +87,18 @@ class StreamFold:
     acknowledgements: tuple[Acknowledgement, ...]
     worker_ids: tuple[str, ...]
     version: int
+    # The visits' goal progress grouped by goal (`observations_by_goal(visits)`), kept with the
+    # fold so that an in-order visit adds its observations instead of all being grouped again
+    # (0.24 of 0.25 ms of projecting a stream of 150 visits went to grouping them).
+    observations: dict[str, tuple[Observation, ...]]
+
+    @classmethod
+    def of(cls, *, opened: dict[str, Any], closed: dict[str, Any] | None, definitions: tuple[GoalDefinition, ...],
+           visits: tuple[Visit, ...], follow_up: FollowUp | None, acknowledgements: tuple[Acknowledgement, ...],
+           worker_ids: tuple[str, ...], version: int) -> StreamFold:
+        """A fold of these parts, its observations grouped from `visits`."""
+        return cls(opened, closed, definitions, visits, follow_up, acknowledgements, worker_ids, version,
+                   observations_by_goal(visits))
 
     def with_visit(self, event: StoredEvent) -> StreamFold | None:
         """The fold with one more visit: only the stream's next event, and only a visit no older than the latest.
@@ -97,7 +111,8 @@ class StreamFold:
         visit, latest = read_visit(event), self.visits[-1] if self.visits else None
         if latest is not None and (visit.occurred_at, visit.sequence) < (latest.occurred_at, latest.sequence):
             return None
-        return replace(self, visits=(*self.visits, visit), version=event.version)
+        return replace(self, visits=(*self.visits, visit), version=event.version,
+                       observations=with_visit_observations(self.observations, visit))
 
 
 def fold_stream(events: Sequence[StoredEvent]) -> StreamFold:
@@ -110,7 +125,7 @@ def fold_stream(events: Sequence[StoredEvent]) -> StreamFold:
         (event.data for event in reversed(effective) if event.type == EPISODE_CLOSED),
         None,
     )
-    return StreamFold(
+    return StreamFold.of(
         opened=opened,
         closed=closed,
         definitions=tuple(read_goal_definitions(effective)),
@@ -143,12 +158,11 @@ def project_fold(fold: StreamFold, *, today: date, achievement_confirmations: in
     """Return the episode's derived state from its folded stream (the rules of DOMAIN.md)."""
     if achievement_confirmations < 1:
         raise ValueError("achievement_confirmations must be at least 1")
-    opened, closed, visits = fold.opened, fold.closed, fold.visits
-    observations = observations_by_goal(visits)
+    opened, closed, visits, observations = fold.opened, fold.closed, fold.visits, fold.observations
     goals = [
         evaluate_goal(
             definition,
-            observations.get(definition.id, []),
+            observations.get(definition.id, ()),
             confirmations=achievement_confirmations,
         )
         for definition in fold.definitions

@@ -50,7 +50,7 @@ def fold_from_json(data: dict[str, Any] | None) -> StreamFold | None:
     if not data or data.get("form") != FOLD_FORM:
         return None
     follow_up = data["follow_up"]
-    return StreamFold(
+    return StreamFold.of(
         opened=data["opened"],
         closed=data["closed"],
         definitions=tuple(GoalDefinition(goal_id, domain, description, baseline, target, _read_day(target_on),

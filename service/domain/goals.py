@@ -43,19 +43,29 @@ class GoalState(Serialisable):
     observations: list[Observation]
 
 
-def observations_by_goal(visits: Iterable[Visit]) -> dict[str, list[Observation]]:
+def observations_by_goal(visits: Iterable[Visit]) -> dict[str, tuple[Observation, ...]]:
     """Group the visits' goal progress by goal id, keeping the visits' order."""
     grouped: dict[str, list[Observation]] = {}
     for visit in visits:
-        for progress in visit.goal_progress:
-            grouped.setdefault(progress.goal_id, []).append(
-                Observation(
-                    occurred_at=visit.occurred_at.astimezone(UTC),
-                    level=progress.level,
-                    visit_id=visit.visit_id,
-                )
-            )
-    return grouped
+        for goal_id, observation in visit_observations(visit):
+            grouped.setdefault(goal_id, []).append(observation)
+    return {goal_id: tuple(observations) for goal_id, observations in grouped.items()}
+
+
+def with_visit_observations(grouped: dict[str, tuple[Observation, ...]],
+                            visit: Visit) -> dict[str, tuple[Observation, ...]]:
+    """`grouped` with one more visit, later than all of them, added at the end (as `observations_by_goal` would)."""
+    extended = dict(grouped)
+    for goal_id, observation in visit_observations(visit):
+        extended[goal_id] = (*extended.get(goal_id, ()), observation)
+    return extended
+
+
+def visit_observations(visit: Visit) -> list[tuple[str, Observation]]:
+    """The observations one visit made, by goal id."""
+    occurred_at = visit.occurred_at.astimezone(UTC)
+    return [(progress.goal_id, Observation(occurred_at=occurred_at, level=progress.level, visit_id=visit.visit_id))
+            for progress in visit.goal_progress]
 
 
 def trailing_run(observations: Sequence[Observation], target_level: int) -> list[Observation]:

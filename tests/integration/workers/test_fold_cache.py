@@ -19,7 +19,7 @@ from tests.integration.api.world import World, visit_body
 
 
 def _fold(version: int) -> StreamFold:
-    return StreamFold(opened={}, closed=None, definitions=(), visits=(), follow_up=None, acknowledgements=(),
+    return StreamFold.of(opened={}, closed=None, definitions=(), visits=(), follow_up=None, acknowledgements=(),
                       worker_ids=(), version=version)
 
 
