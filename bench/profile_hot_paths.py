@@ -159,7 +159,8 @@ def main() -> int:
                 def rebuild(_: None) -> None:
                     for first in range(0, len(ids), 200):
                         with db.transaction() as session:
-                            refresh_episodes(session, ids[first:first + 200], today=today_london(), confirmations=2)
+                            refresh_episodes(session, ids[first:first + 200], today=today_london(), confirmations=2,
+                                             whole_streams=True)
 
                 result = measure(f"rebuild via refresh_episodes ({events} events; per call = per event)", events,
                                  lambda: None, rebuild, args.top, "rebuild")
