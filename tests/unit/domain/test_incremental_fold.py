@@ -7,7 +7,6 @@ stream. Whatever the point the fold was kept at, the result must equal folding
 everything, also after the fold went through its JSON form.
 """
 
-import json
 from dataclasses import replace
 from datetime import date
 
@@ -15,6 +14,7 @@ from hypothesis import event as note_event
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from service import json_columns
 from service.domain import StoredEvent, project_episode
 from service.domain.episode import StreamFold, fold_stream, project_fold
 from service.domain.fold_json import FOLD_FORM, fold_from_json, fold_to_json
@@ -37,7 +37,7 @@ def refreshed(kept: StreamFold, later: list[StoredEvent], everything: list[Store
 
 def through_json(fold: StreamFold) -> StreamFold:
     """The fold as the derived row stores it and reads it back."""
-    restored = fold_from_json(json.loads(json.dumps(fold_to_json(fold))))
+    restored = fold_from_json(json_columns.loads(json_columns.dumps(fold_to_json(fold))))
     assert restored is not None
     return restored
 
