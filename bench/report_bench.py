@@ -19,6 +19,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ from service import create_app
 from service.admin.accounts import create_provider, create_user
 from service.cli.db import upgrade_database
 from service.database import db
-from service.domain.outcomes import OUTCOMES
+from service.domain.outcomes import OUTCOMES, outcome_classes
 from service.models import Episode, EpisodeState
 
 PASSWORD = "benchmark-password-1"
@@ -105,7 +106,7 @@ def episode_rows(providers: list[uuid.UUID], count: int, seed: int = 5) -> Itera
             "started_on": started_on, "planned_end_on": started_on + timedelta(days=42),
             "hospital_discharge_on": started_on - timedelta(days=1) if hospital else None, "status": "closed",
             "ended_on": ended_on, "length_of_stay_days": stay, "start_need_hours_per_week": start_need,
-            "end_need_hours_per_week": end_need, "outcome": outcome,
+            "end_need_hours_per_week": end_need, "outcome": outcome, **asdict(outcome_classes(outcome)),
             "follow_up_eligible": hospital and age >= 65,
             "follow_up_status": rng.choice([None, "at_home", "at_home", "in_hospital"]) if hospital else None,
             "follow_up_assessed_on": None, "visits": rng.randint(3, 40), "contact_minutes": rng.randint(60, 2400),

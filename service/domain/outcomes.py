@@ -7,6 +7,8 @@ The codes are SALT STS002a sequels. How each exports to Client Level Data
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 OUTCOMES: tuple[str, ...] = (
     "early_cessation_nhs_funded_or_deceased",
     "early_cessation_other",
@@ -51,3 +53,24 @@ NO_SERVICES: frozenset[str] = frozenset(
     }
 )
 ASCOF_2A_DENOMINATOR: frozenset[str] = ASCOF_2A_NUMERATOR | NEEDS_END_PACKAGE
+
+
+@dataclass(frozen=True)
+class OutcomeClasses:
+    """What an episode's outcome counts towards in the effectiveness report.
+
+    `completed`: closed other than by early cessation (DOMAIN.md's "Done").
+    `ascof_2a_numerator` / `ascof_2a_denominator`: membership of the ASCOF 2A groups above.
+    """
+
+    completed: bool
+    ascof_2a_numerator: bool
+    ascof_2a_denominator: bool
+
+
+def outcome_classes(outcome: str | None) -> OutcomeClasses:
+    """Classify one outcome code; all False without an outcome (an open episode counts towards none)."""
+    if outcome is None:
+        return OutcomeClasses(completed=False, ascof_2a_numerator=False, ascof_2a_denominator=False)
+    return OutcomeClasses(completed=outcome not in EARLY_CESSATION, ascof_2a_numerator=outcome in ASCOF_2A_NUMERATOR,
+                          ascof_2a_denominator=outcome in ASCOF_2A_DENOMINATOR)

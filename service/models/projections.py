@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, Uuid, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.models.base import Base, UTCDateTime
@@ -40,6 +40,15 @@ class EpisodeState(Base):
     outcome: Mapped[str | None] = mapped_column(String(60))
     # Why reablement stopped early, for the two early cessations CLD splits (None: not given).
     cessation_reason: Mapped[str | None] = mapped_column(String(30))
+    # The outcome's report classes (service.domain.outcomes.outcome_classes), stored so the report
+    # filters on booleans the covering index carries instead of three IN lists per row.
+    # Measured with bench/report_bench.py (50,000 closed episodes, before/after runs alternated on
+    # the shared 2-core machine): GET /reports/effectiveness median 32-33 -> 22-26 ms as a
+    # commissioner, 17-18.5 -> 14.7-17 ms as a manager (one run at 20 under load); every response
+    # value identical.
+    completed: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    ascof_2a_numerator: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    ascof_2a_denominator: Mapped[bool] = mapped_column(Boolean, server_default=false())
     follow_up_eligible: Mapped[bool] = mapped_column(Boolean)
     follow_up_status: Mapped[str | None] = mapped_column(String(20))
     follow_up_assessed_on: Mapped[date | None] = mapped_column(Date)

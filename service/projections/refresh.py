@@ -18,6 +18,7 @@ from service.domain import DerivedEpisode
 from service.domain.calendar import today_london
 from service.domain.episode import StreamFold, fold_stream, project_fold
 from service.domain.fold_json import fold_from_json, fold_to_json
+from service.domain.outcomes import outcome_classes
 from service.events.streams import stored_streams
 from service.models import EpisodeFlag, EpisodeState, utcnow
 
@@ -188,6 +189,7 @@ def _flag_row(episode_id: uuid.UUID, state: DerivedEpisode, flag: Any) -> dict[s
 def _state_row(episode_id: uuid.UUID, fold: StreamFold, state: DerivedEpisode) -> dict[str, Any]:
     """An episode_states row."""
     follow_up = state.follow_up
+    classes = outcome_classes(state.outcome)
     return {
         "episode_id": episode_id,
         "provider_id": uuid.UUID(state.provider_id),
@@ -207,6 +209,9 @@ def _state_row(episode_id: uuid.UUID, fold: StreamFold, state: DerivedEpisode) -
         "end_need_hours_per_week": state.end_need_hours_per_week,
         "outcome": state.outcome,
         "cessation_reason": state.cessation_reason,
+        "completed": classes.completed,
+        "ascof_2a_numerator": classes.ascof_2a_numerator,
+        "ascof_2a_denominator": classes.ascof_2a_denominator,
         "follow_up_eligible": follow_up is not None,
         "follow_up_status": follow_up.status if follow_up else None,
         "follow_up_assessed_on": follow_up.assessed_on if follow_up else None,

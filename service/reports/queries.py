@@ -7,17 +7,13 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Subquery, and_, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from service.domain.metrics import Aggregates
-from service.domain.outcomes import ASCOF_2A_DENOMINATOR, ASCOF_2A_NUMERATOR, EARLY_CESSATION
 from service.models import EpisodeState, Provider
 
 S = EpisodeState
-
-# Done = C minus the three early-cessation outcomes.
-_DONE = S.outcome.not_in(sorted(EARLY_CESSATION))
 
 _INTEGER_FIELDS = frozenset(
     {"episodes_closed", "episodes_completed", "length_of_stay_n", "independent", "ascof_2a_numerator",
@@ -28,56 +24,34 @@ _INTEGER_FIELDS = frozenset(
 Key = uuid.UUID | None
 
 
-def _classified_closures(where: list[ColumnElement[bool]]) -> Subquery:
-    """C with each row's outcome classified once (done, ASCOF 2A numerator/denominator).
+def _closure_columns(postgres: bool) -> list[Any]:
+    """The aggregates over C and Done; PostgreSQL also takes the median in the same pass.
 
-    OFFSET 0 keeps the subquery from being merged into the aggregate, so the
-    outcome comparisons run once per row rather than once per aggregate.
+    Done and the ASCOF 2A groups are the stored outcome classes (`outcome_classes`), booleans the
+    covering index carries: no per-row comparison of the outcome against lists.
     """
-    return (
-        select(
-            S.provider_id,
-            _DONE.label("done"),
-            S.outcome.in_(sorted(ASCOF_2A_NUMERATOR)).label("in_numerator"),
-            S.outcome.in_(sorted(ASCOF_2A_DENOMINATOR)).label("in_denominator"),
-            S.length_of_stay_days.label("stay"),
-            S.start_need_hours_per_week.label("start_need"),
-            S.end_need_hours_per_week.label("end_need"),
-            S.active_goals,
-            S.achieved_goals,
-            S.gas_t_score,
-            S.contact_minutes,
-        )
-        .where(*where)
-        .offset(0)
-        .subquery("closures")
-    )
-
-
-def _closure_columns(closures: Subquery, postgres: bool) -> list[Any]:
-    """The aggregates over C and Done; PostgreSQL also takes the median in the same pass."""
-    c = closures.c
-    done = c.done
+    done = S.completed
     columns = [
         func.count().label("episodes_closed"),
         func.count().filter(done).label("episodes_completed"),
-        func.count(c.stay).filter(done).label("length_of_stay_n"),
-        func.sum(c.stay).filter(done).label("length_of_stay_sum"),
-        func.sum(c.start_need).filter(done).label("start_need_sum"),
-        func.sum(c.end_need).filter(done).label("end_need_sum"),
+        func.count(S.length_of_stay_days).filter(done).label("length_of_stay_n"),
+        func.sum(S.length_of_stay_days).filter(done).label("length_of_stay_sum"),
+        func.sum(S.start_need_hours_per_week).filter(done).label("start_need_sum"),
+        func.sum(S.end_need_hours_per_week).filter(done).label("end_need_sum"),
         # SQL form of service.domain.metrics.is_independent.
-        func.count().filter(and_(done, c.end_need == 0)).label("independent"),
-        func.count().filter(c.in_numerator).label("ascof_2a_numerator"),
-        func.count().filter(c.in_denominator).label("ascof_2a_denominator"),
-        func.sum(c.active_goals).filter(done).label("active_goals"),
-        func.sum(c.achieved_goals).filter(done).label("achieved_goals"),
-        func.count(c.gas_t_score).filter(done).label("gas_t_score_n"),
-        func.sum(c.gas_t_score).filter(done).label("gas_t_score_sum"),
-        func.sum(c.contact_minutes).filter(done).label("contact_minutes_sum"),
+        func.count().filter(and_(done, S.end_need_hours_per_week == 0)).label("independent"),
+        func.count().filter(S.ascof_2a_numerator).label("ascof_2a_numerator"),
+        func.count().filter(S.ascof_2a_denominator).label("ascof_2a_denominator"),
+        func.sum(S.active_goals).filter(done).label("active_goals"),
+        func.sum(S.achieved_goals).filter(done).label("achieved_goals"),
+        func.count(S.gas_t_score).filter(done).label("gas_t_score_n"),
+        func.sum(S.gas_t_score).filter(done).label("gas_t_score_sum"),
+        func.sum(S.contact_minutes).filter(done).label("contact_minutes_sum"),
     ]
     if postgres:
         # percentile_cont interpolates: the mean of the two middle values for even counts.
-        columns.append(func.percentile_cont(0.5).within_group(c.stay).filter(done).label("length_of_stay_median"))
+        columns.append(func.percentile_cont(0.5).within_group(S.length_of_stay_days).filter(done)
+                       .label("length_of_stay_median"))
     return columns
 
 
@@ -109,7 +83,7 @@ def _sqlite_median(session: Session, where: list[ColumnElement[bool]], n: int) -
         return None
     statement = (
         select(S.length_of_stay_days)
-        .where(*where, _DONE, S.length_of_stay_days.is_not(None))
+        .where(*where, S.completed.is_(True), S.length_of_stay_days.is_not(None))
         .order_by(S.length_of_stay_days)
         .limit(2 - n % 2)
         .offset((n - 1) // 2)
@@ -138,8 +112,7 @@ def _aggregate(session: Session, start: date, end: date, provider_id: uuid.UUID 
     """Closed-episode and 91-day follow-up aggregates for the period, per provider or in total."""
     postgres = session.get_bind().dialect.name == "postgresql"
     closed_where = [S.ended_on.between(start, end), *_provider_filter(provider_id)]
-    closures = _classified_closures(closed_where)
-    closed = _grouped_rows(session, _closure_columns(closures, postgres), closures, [], grouped)
+    closed = _grouped_rows(session, _closure_columns(postgres), S.__table__, closed_where, grouped)
     follow_up_where = [S.hospital_discharge_on.between(start, end), S.follow_up_eligible.is_(True),
                        *_provider_filter(provider_id)]
     follow_ups = _grouped_rows(session, _FOLLOW_UP_COLUMNS, S.__table__, follow_up_where, grouped)

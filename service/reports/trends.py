@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.domain.metrics import independent_pct, is_independent, round_2dp
-from service.domain.outcomes import EARLY_CESSATION
 from service.models import EpisodeState
 from service.reports.service import Period
 
@@ -44,7 +43,7 @@ def months_of(period: Period) -> list[date]:
 def monthly_trend(session: Session, provider_id: uuid.UUID | None, period: Period) -> list[MonthTrend]:
     """Done episodes ended in the period (one provider, or all when None), month by month."""
     statement = select(S.ended_on, S.length_of_stay_days, S.end_need_hours_per_week).where(
-        S.ended_on.between(period.start, period.end), S.outcome.not_in(sorted(EARLY_CESSATION)))
+        S.ended_on.between(period.start, period.end), S.completed.is_(True))
     if provider_id is not None:
         statement = statement.where(S.provider_id == provider_id)
     buckets: dict[date, list[tuple[int | None, float | None]]] = {month: [] for month in months_of(period)}

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service.domain.outcomes import EARLY_CESSATION
+from service.domain.outcomes import outcome_classes
 from service.reports.service import Period, Pricing, Viewer, effectiveness_report, episode_export
 from service.reports.trends import MonthTrend, monthly_trend
 from service.web.charts import Chart, Interval, bar_chart, interval_chart, line_chart, scatter_chart
@@ -43,7 +43,8 @@ def dashboard(session: Session, viewer: Viewer, period: Period, requested: uuid.
               suppression_min_n: int) -> Dashboard:
     """Every DOMAIN.md metric for the period, with need, monthly and ASCOF charts (ReportNotVisible if hidden)."""
     report = effectiveness_report(session, viewer, period, requested, pricing, suppression_min_n)
-    done = [row for row in episode_export(session, viewer, period, requested) if row["outcome"] not in EARLY_CESSATION]
+    done = [row for row in episode_export(session, viewer, period, requested)
+            if outcome_classes(row["outcome"]).completed]
     trend = monthly_trend(session, report["provider_id"], period)
     labels = [month.label for month in trend]
     metrics = report["metrics"]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
 from flask import Flask
 
 from service.database import db
+from service.domain.outcomes import outcome_classes
 from service.models import Episode, EpisodeState, utcnow
 
 
@@ -70,7 +71,7 @@ def insert_rows(app: Flask, rows: list[Row]) -> None:
                 hospital_discharge_on=row.hospital_discharge_on, status="closed" if closed else "open",
                 ended_on=row.ended_on, length_of_stay_days=row.length_of_stay_days if closed else None,
                 start_need_hours_per_week=row.start_need, end_need_hours_per_week=row.end_need if closed else None,
-                outcome=row.outcome if closed else None,
+                outcome=row.outcome if closed else None, **asdict(outcome_classes(row.outcome if closed else None)),
                 cessation_reason=row.cessation_reason if closed else None, follow_up_eligible=row.follow_up_eligible,
                 follow_up_status=row.follow_up_status, follow_up_assessed_on=None, visits=3,
                 contact_minutes=row.contact_minutes, last_visit_at=None, gas_t_score=row.gas_t_score,

@@ -9,6 +9,8 @@ from service.domain.outcomes import (
     ASCOF_2A_NUMERATOR,
     EARLY_CESSATION,
     OUTCOMES,
+    OutcomeClasses,
+    outcome_classes,
 )
 
 # (code, early cessation, ASCOF 2A/old 2D) copied row by row from DOMAIN.md.
@@ -36,3 +38,30 @@ def test_each_outcome_is_classified_as_the_domain_table_says(code: str, early: b
     assert (code in ASCOF_2A_NUMERATOR) is (ascof == "numerator")
     # "numerator" rows count in both numerator and denominator; "excluded" rows in neither.
     assert (code in ASCOF_2A_DENOMINATOR) is (ascof != "excluded")
+
+
+# (code, completed, ASCOF 2A numerator, ASCOF 2A denominator), written out by hand from DOMAIN.md.
+CLASSES = [
+    ("early_cessation_nhs_funded_or_deceased", False, False, False),
+    ("early_cessation_other", False, False, False),
+    ("early_cessation_to_long_term_support", False, False, True),
+    ("long_term_support", True, False, True),
+    ("no_services_self_funding", True, False, False),
+    ("ongoing_low_level_support", True, True, True),
+    ("short_term_support_other", True, True, True),
+    ("no_services_declined", True, False, False),
+    ("no_services_universal_signposted", True, True, True),
+    ("no_services_no_identified_needs", True, True, True),
+    (None, False, False, False),
+]
+
+
+def test_the_class_table_lists_every_outcome_and_none() -> None:
+    assert [code for code, _, _, _ in CLASSES] == [*OUTCOMES, None]
+
+
+@pytest.mark.parametrize(("code", "completed", "numerator", "denominator"), CLASSES)
+def test_outcome_classes_gives_what_the_hand_written_table_says(code: str | None, completed: bool, numerator: bool,
+                                                                denominator: bool) -> None:
+    assert outcome_classes(code) == OutcomeClasses(completed=completed, ascof_2a_numerator=numerator,
+                                                   ascof_2a_denominator=denominator)
