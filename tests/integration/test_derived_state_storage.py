@@ -1,4 +1,4 @@
-"""How derived state is stored on PostgreSQL: lz4-compressed documents and folds (migration 0008)."""
+"""How derived state is stored on PostgreSQL: lz4-compressed documents and folds (migration 0009)."""
 
 from __future__ import annotations
 

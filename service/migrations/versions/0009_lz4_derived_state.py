@@ -1,7 +1,7 @@
 """derived state is compressed with lz4 on PostgreSQL
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 
 Every refresh rewrites an episode's derived document and fold (tens of kB for a
 long episode). PostgreSQL compresses such values with pglz by default; lz4 took
@@ -15,8 +15,8 @@ pglz (a notice, not an error); SQLite has nothing to change.
 from alembic import op
 
 
-revision = '0008'
-down_revision = '0007'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
