@@ -244,16 +244,19 @@ def open_streams(session: Session, episode_ids: Sequence[uuid.UUID], keys: Seque
 # `kind`. The branches run in order, so the keys are read and the sequence numbers taken after the heads are locked.
 # A concurrent append of the same key that committed while we waited for the lock is not in this statement's
 # snapshot: our INSERT then fails on the unique key and the unit of work's retry answers it as a replay.
+# `IN (SELECT unnest(...))` rather than `= ANY(...)`: with 500 keys against 30,000 events the planner scanned
+# the whole events table for `= ANY` (2.5 ms of the backend per batch, growing with the log) and probes the
+# unique index for each key with `IN` (1.7 ms, flat).
 _OPEN_STREAMS = """
 WITH locked AS (
     SELECT id, provider_id, version, last_hash, facts FROM episodes
-    WHERE id = ANY(%(episode_ids)s::uuid[]) ORDER BY id FOR UPDATE
+    WHERE id IN (SELECT unnest(%(episode_ids)s::uuid[])) ORDER BY id FOR UPDATE
 )
 SELECT 'head' AS kind, id, provider_id, version::bigint, last_hash, NULL::text, NULL::timestamptz, facts
 FROM locked
 UNION ALL
 SELECT 'recorded', id, episode_id, NULL, idempotency_key, content_hash, recorded_at, NULL
-FROM events WHERE idempotency_key = ANY(%(keys)s::text[])
+FROM events WHERE idempotency_key IN (SELECT unnest(%(keys)s::text[]))
 UNION ALL
 SELECT 'sequence', NULL, NULL, nextval('event_sequence'), NULL, NULL, NULL, NULL
 FROM generate_series(1, %(count)s)
