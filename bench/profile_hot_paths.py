@@ -7,7 +7,8 @@ On its own PostgreSQL database (dropped at the end), with jobs on Redis db 14 (f
   batch   - POST /api/v1/visits/batch with 500 visits;
   worker  - an RQ SimpleWorker (JSONSerializer, as `flask worker`) draining refresh jobs in burst mode;
   rebuild - service.projections.refresh.refresh_episodes in chunks of 200, as `flask projections rebuild` does.
-Each path runs once unprofiled (wall and CPU per call, the numbers to trust) and once under cProfile
+Each path runs once unprofiled (wall and CPU per call, the numbers to trust; for visit and batch also the CPU of
+the PostgreSQL backends serving them) and once under cProfile
 (where the time goes). CPU-time profiling is the default because the machine is shared: wall time
 mostly measures other people's load. .prof files go to bench/results/.
 """
@@ -35,14 +36,26 @@ from load import visit_body  # noqa: E402
 TIMER: Callable[[], float] = time.process_time
 
 
+def backends_cpu(database: str | None) -> float:
+    """CPU seconds used so far by the PostgreSQL backends connected to `database` (0 without one)."""
+    return sum(cpu for _, cpu in bench.backend_cpu(database).values()) if database else 0.0
+
+
 def measure(title: str, calls: int, prepare: Callable[[], Any], work: Callable[[Any], Any], top: int,
-            slug: str) -> dict[str, float]:
-    """Run `work(prepare())` unprofiled then profiled; print per-call wall/CPU and the top functions."""
+            slug: str, database: str | None = None) -> dict[str, float]:
+    """Run `work(prepare())` unprofiled then profiled; print per-call wall/CPU and the top functions.
+
+    With `database`, the unprofiled CPU also counts that database's PostgreSQL backends (bench/run.py's
+    "request path": the app and its PostgreSQL).
+    """
     arg = prepare()
+    backends = backends_cpu(database)
     wall, cpu = time.perf_counter(), time.process_time()
     work(arg)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    print(f"\n##### {title}: unprofiled {1000 * wall / calls:.2f} ms wall, {1000 * cpu / calls:.2f} ms CPU "
+    backends = backends_cpu(database) - backends
+    postgres = f" + {1000 * backends / calls:.2f} ms CPU in PostgreSQL" if database else ""
+    print(f"\n##### {title}: unprofiled {1000 * wall / calls:.2f} ms wall, {1000 * cpu / calls:.2f} ms CPU{postgres} "
           f"per call ({calls} calls; load average {os.getloadavg()[0]:.1f})")
     arg = prepare()
     profile = cProfile.Profile(TIMER)
@@ -107,7 +120,7 @@ def main() -> int:
                     assert client.post("/api/v1/visits", json=body, headers=headers).status_code == 201
 
             measure("POST /api/v1/visits", args.visits, lambda: [visit_body(episodes, rng) for _ in range(args.visits)],
-                    post_visits, args.top, "visit")
+                    post_visits, args.top, "visit", name)
 
         if "batch" in only:
             def post_batch(visits: list[dict[str, Any]]) -> None:
@@ -117,7 +130,7 @@ def main() -> int:
 
             measure("POST /api/v1/visits/batch x500", 1,
                     lambda: [visit_body([episodes[index % len(episodes)]], rng) for index in range(500)],
-                    post_batch, args.top, "batch")
+                    post_batch, args.top, "batch", name)
 
         if "worker" in only:
             import uuid

@@ -25,8 +25,7 @@ from service.events.store import (
     Recorded,
     append_pending,
     keep_facts,
-    lock_heads,
-    recorded_under,
+    open_streams,
 )
 from service.events.streams import stored_streams
 from service.models import User, utcnow
@@ -120,10 +119,12 @@ class VisitRecorder:
 
     def __init__(self, session: Session, user: User, visits: list[dict[str, Any]]) -> None:
         self.session, self.user = session, user
-        heads = lock_heads(session, [visit["episode_id"] for visit in visits])
-        self.heads = {episode_id: head for episode_id, head in heads.items() if can_see(user, head.provider_id)}
+        streams = open_streams(session, [visit["episode_id"] for visit in visits],
+                               [str(visit["id"]) for visit in visits])
+        self.heads = {episode_id: head for episode_id, head in streams.heads.items()
+                      if can_see(user, head.provider_id)}
         self.facts = current_facts(session, list(self.heads.values()))
-        self.known = recorded_under(session, [str(visit["id"]) for visit in visits])
+        self.known, self.sequences = streams.known, streams.sequences
         self.pending: list[Pending] = []
 
     def record(self, visit: dict[str, Any]) -> RecordedVisit:
@@ -146,8 +147,9 @@ class VisitRecorder:
         return RecordedVisit(head.id, False, receipt(self.known[key]))
 
     def write(self) -> None:
-        """Append every accepted visit, in the order accepted (one INSERT; one UPDATE per stream head)."""
-        append_pending(self.session, self.heads, self.pending)
+        """Append every accepted visit, in the order accepted (see `append_pending`)."""
+        append_pending(self.session, self.heads, self.pending, self.sequences)
+        self.sequences = self.sequences[len(self.pending):]
         self.pending = []
 
 

@@ -22,6 +22,7 @@ from service.events.store import (
     envelope_of,
     lock_heads,
     lock_stream,
+    open_streams,
     read_stream,
     recorded_under,
     start_stream,
@@ -127,6 +128,38 @@ def test_the_lean_append_keeps_versions_and_the_chain_exactly_as_the_orm_append(
         assert head is not None and head.version == 5 and head.last_hash == last_hash
     assert sorted(recorded) == ["k001", "k003"] and recorded["k001"].id == ids[0]
     assert recorded["k003"].episode_id == first and recorded["k003"].content_hash == "k003" * 16
+
+
+def _data(key: str) -> dict[str, object]:
+    """Event data with text and values that must come back exactly as written."""
+    return {"visit_id": key, "note": 'Zoë said "fine" \\ ✓ 🙂', "levels": [1, None, 2.5], "nested": {"a": {"b": []}}}
+
+
+def test_opening_streams_reads_the_locked_heads_and_the_keys_and_reserves_a_sequence_per_key(app: Flask) -> None:
+    first, second = _new_stream(app), _new_stream(app)
+    _lean_append(app, [(first, "k001"), (first, "k002")])
+    with app.app_context(), db.transaction() as session:
+        streams = open_streams(session, [second, uuid.uuid4(), first, first], ["k001", "k009", "k010"])
+        assert streams.heads == lock_heads(session, [first, second])
+        assert streams.known == recorded_under(session, ["k001", "k009", "k010"])
+        highest = session.execute(select(func.max(Event.sequence))).scalar_one()
+        assert len(streams.sequences) == 3 and highest < streams.sequences[0]
+        assert streams.sequences == sorted(set(streams.sequences))
+        pending = [Pending(uuid.uuid4(), episode_id, NewEvent("VisitRecorded", _data(key), WHEN), None, key,
+                           key * 16, utcnow()) for episode_id, key in ((second, "k009"), (first, "k010"))]
+        append_pending(session, streams.heads, pending, streams.sequences)
+    assert streams.heads[first].version == 3 and sorted(streams.known) == ["k001"]
+    assert [(event.version, event.sequence) for event in _events(app, second)][-1] == (2, streams.sequences[0])
+    assert [(event.version, event.sequence) for event in _events(app, first)][-1] == (4, streams.sequences[1])
+    for episode_id in (first, second):
+        events = _events(app, episode_id)
+        assert all(b.prev_hash == a.hash for a, b in pairwise(events))
+        assert all(envelope_hash(envelope_of(event)) == event.hash for event in events)
+        assert events[-1].data == _data(events[-1].idempotency_key or "")
+    last_hash = _events(app, first)[-1].hash
+    with app.app_context(), db.transaction() as session:
+        assert verify_chains(session).broken is None
+        assert lock_heads(session, [first])[first].last_hash == last_hash
 
 
 def test_a_key_is_recorded_once_whatever_the_stream(app: Flask) -> None:
