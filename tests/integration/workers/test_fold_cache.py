@@ -25,12 +25,12 @@ def _fold(version: int) -> StreamFold:
 
 def test_a_kept_fold_is_given_only_for_its_own_version_and_the_least_recently_used_goes_first() -> None:
     cache, first, second, third = FoldCache(size=2), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
-    cache.put(first, _fold(3))
+    cache.put([(first, _fold(3))])
     assert cache.get(first, 3) == _fold(3)
     assert cache.get(first, 4) is None and cache.get(first, 2) is None
-    cache.put(second, _fold(1))
+    cache.put([(second, _fold(1))])
     assert cache.get(first, 3) is not None  # first is now the most recently used
-    cache.put(third, _fold(1))
+    cache.put([(third, _fold(1))])
     assert cache.get(second, 1) is None
     assert cache.get(first, 3) is not None and cache.get(third, 1) is not None
 
@@ -85,7 +85,7 @@ def test_a_stale_kept_fold_is_ignored_and_the_state_equals_a_rebuild(app: Flask,
     kept = cache.get(episode_id, version)
     assert kept is not None
     # A fold one version behind (as a process that missed a refresh would hold) is not used for this version.
-    cache.put(episode_id, replace(kept, visits=kept.visits[:-1], version=version - 1))
+    cache.put([(episode_id, replace(kept, visits=kept.visits[:-1], version=version - 1))])
     _visit(world, episode["id"], goal, 5, hours_ago=3)
     version, incremental = _stored_document(app, episode["id"])
     cache.clear()
