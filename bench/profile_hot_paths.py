@@ -103,7 +103,8 @@ def main() -> int:
         bench.create_database(name)
         created.append(name)
         sa_url = f"{bench.SA_BASE}/{name}"
-        episodes, worker_username = bench.setup_service_data(sa_url, 50, 2)
+        episode_sets, worker_username = bench.setup_service_data(sa_url, 1, 50, 2)
+        episodes = episode_sets[0]
         app = create_app({"DATABASE_URL": sa_url, "REDIS_URL": bench.REDIS_URL, "ENV": "production",
                           "SECRET_KEY": bench.SECRET_KEY, "METRICS_TOKEN": "bench-metrics-token-0123",
                           "RATE_LIMIT_PER_CLIENT": "10000000/minute", "RATE_LIMIT_PER_IP": "10000000/minute"})

@@ -296,8 +296,14 @@ VISIT_ROWS = "SELECT count(*) FROM events WHERE type = 'VisitRecorded'"
 # ------------------------------------------------------------ in-process data setup
 
 
-def setup_service_data(sa_url: str, episodes: int, goals: int) -> tuple[Episodes, str]:
-    """Migrate, create provider/manager/worker and `episodes` episodes with `goals` goals each; project them."""
+def setup_service_data(sa_url: str, sets: int, episodes: int, goals: int) -> tuple[list[Episodes], str]:
+    """Migrate, create provider/manager/worker and `sets` sets of `episodes` episodes with `goals` goals each.
+
+    One set for the warm-up and one for each run, so that every run starts from new episodes: runs are
+    repeats of one measurement. A run sends about 6,000 visits to its 50 episodes, 120 each by its end,
+    within the 170 a high-need person has in six weeks; with one set for all, the third run measured
+    streams of 240-360 visits, where a refresh costs more (the derived document lists every observation).
+    """
     from service import create_app
     from service.admin.accounts import create_provider, create_user
     from service.cli.db import upgrade_database
@@ -307,7 +313,7 @@ def setup_service_data(sa_url: str, episodes: int, goals: int) -> tuple[Episodes
     from service.projections.refresh import refresh_episodes
 
     app = create_app({"DATABASE_URL": sa_url, "REDIS_URL": None, "ENV": "development"})
-    result: Episodes = []
+    result: list[Episodes] = [[] for _ in range(sets)]
     try:
         with app.app_context():
             upgrade_database()
@@ -316,7 +322,7 @@ def setup_service_data(sa_url: str, episodes: int, goals: int) -> tuple[Episodes
                 manager = create_user(session, "bench-manager", PASSWORD, "manager", provider.id)
                 worker = create_user(session, "bench-worker", PASSWORD, "worker", provider.id)
                 started = date.today() - timedelta(days=10)
-                for index in range(episodes):
+                for index in range(sets * episodes):
                     head = open_episode(session, manager, {
                         "person_ref": f"BENCH-{index:05d}", "age_at_referral": 70 + index % 25,
                         "provider_id": provider.id, "referral_source": "hospital_discharge",
@@ -330,9 +336,9 @@ def setup_service_data(sa_url: str, episodes: int, goals: int) -> tuple[Episodes
                             "description": f"Bench goal {number + 1}", "baseline_level": 1,
                             "target_level": 4}, None)
                         goal_ids.append(goal_id)
-                    result.append((str(head.id), goal_ids))
+                    result[index // episodes].append((str(head.id), goal_ids))
             with db.transaction() as session:
-                refresh_episodes(session, [uuid.UUID(episode_id) for episode_id, _ in result],
+                refresh_episodes(session, [uuid.UUID(episode_id) for one_set in result for episode_id, _ in one_set],
                                  today=today_london(), confirmations=app.config["ACHIEVEMENT_CONFIRMATIONS"])
     finally:
         db.dispose()
@@ -892,8 +898,9 @@ def main() -> int:
         created.append(name)
         with psycopg.connect(libpq_url, autocommit=True) as conn:
             conn.execute(CREATE_TABLE)
-        log(f"setting up {plan['episodes']} episodes x {plan['goals']} goals in {name}")
-        episodes, worker_username = setup_service_data(sa_url, plan["episodes"], plan["goals"])
+        log(f"setting up {runs + 1} sets of {plan['episodes']} episodes x {plan['goals']} goals in {name}")
+        episode_sets, worker_username = setup_service_data(sa_url, runs + 1, plan["episodes"], plan["goals"])
+        episodes = episode_sets[0]  # the warm-up's
         env = base_env(sa_url)
 
         # The floor, the service and its refresh worker all run for the whole measurement.
@@ -912,7 +919,8 @@ def main() -> int:
         wait_for_drain(bases["service"], 60)
         for number in range(runs):
             log(f"run {number + 1}/{runs}")
-            results["runs"].append(one_run(children, plan, name, libpq_url, bases, headers, episodes, client_kwargs))
+            results["runs"].append(one_run(children, plan, name, libpq_url, bases, headers, episode_sets[number + 1],
+                                           client_kwargs))
         for process in ("worker", "service", "floor"):
             children.stop(process)
 
