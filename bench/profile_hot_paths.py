@@ -105,12 +105,7 @@ def main() -> int:
         sa_url = f"{bench.SA_BASE}/{name}"
         episode_sets, worker_username = bench.setup_service_data(sa_url, 1, 50, 2)
         episodes = episode_sets[0]
-        app = create_app({"DATABASE_URL": sa_url, "REDIS_URL": bench.REDIS_URL, "ENV": "production",
-                          "SECRET_KEY": bench.SECRET_KEY, "METRICS_TOKEN": "bench-metrics-token-0123",
-                          "RATE_LIMIT_PER_CLIENT": "10000000/minute", "RATE_LIMIT_PER_IP": "10000000/minute"})
-        client = app.test_client()
-        response = client.post("/api/v1/auth/token", json={"username": worker_username, "password": bench.PASSWORD})
-        headers = {"Authorization": f"Bearer {response.get_json()['access_token']}"}
+        app, client, headers = bench.signed_in_app(sa_url, worker_username)
         rng = random.Random(1)
         for _ in range(20):  # warm up imports, pools, caches
             assert client.post("/api/v1/visits", json=visit_body(episodes, rng), headers=headers).status_code == 201

@@ -39,7 +39,6 @@ def main() -> int:
     name = f"reablement_bench_lengths_{int(time.time())}"
     from sqlalchemy import text
 
-    from service import create_app
     from service.database import db
     from service.projections.refresh import refresh_now
 
@@ -49,12 +48,7 @@ def main() -> int:
         sa_url = f"{bench.SA_BASE}/{name}"
         sets, username = bench.setup_service_data(sa_url, 1, args.episodes, 2)
         episodes = sets[0]
-        app = create_app({"DATABASE_URL": sa_url, "REDIS_URL": bench.REDIS_URL, "ENV": "production",
-                          "SECRET_KEY": bench.SECRET_KEY, "METRICS_TOKEN": "bench-metrics-token-0123",
-                          "RATE_LIMIT_PER_CLIENT": "10000000/minute", "RATE_LIMIT_PER_IP": "10000000/minute"})
-        client = app.test_client()
-        token = client.post("/api/v1/auth/token", json={"username": username, "password": bench.PASSWORD})
-        headers = {"Authorization": f"Bearer {token.get_json()['access_token']}"}
+        app, client, headers = bench.signed_in_app(sa_url, username)
         rng, start = random.Random(1), datetime.now(UTC) - timedelta(hours=10)
         with app.app_context(), db.transaction() as session:
             pid = session.execute(text("SELECT pg_backend_pid()")).scalar_one()  # the pool keeps this one

@@ -345,6 +345,19 @@ def setup_service_data(sa_url: str, sets: int, episodes: int, goals: int) -> tup
     return result, "bench-worker"
 
 
+def signed_in_app(sa_url: str, username: str) -> tuple[Any, Any, dict[str, str]]:
+    """An in-process app on the bench database (jobs queued on the bench's Redis db, no rate limit in the way),
+    its test client, and bearer headers for `username`: for the in-process profiles."""
+    from service import create_app
+
+    app = create_app({"DATABASE_URL": sa_url, "REDIS_URL": REDIS_URL, "ENV": "production", "SECRET_KEY": SECRET_KEY,
+                      "METRICS_TOKEN": "bench-metrics-token-0123", "RATE_LIMIT_PER_CLIENT": "10000000/minute",
+                      "RATE_LIMIT_PER_IP": "10000000/minute"})
+    client = app.test_client()
+    response = client.post("/api/v1/auth/token", json={"username": username, "password": PASSWORD})
+    return app, client, {"Authorization": f"Bearer {response.get_json()['access_token']}"}
+
+
 def generate_rebuild_data(sa_url: str, episodes: int, visits: int) -> int:
     """A large log written through the event store in big transactions; returns the number of events.
 

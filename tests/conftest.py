@@ -6,6 +6,7 @@ import os
 import secrets
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -53,25 +54,36 @@ def migrated_app(url: str, **overrides: Any) -> Flask:
     return app
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A fresh PostgreSQL database for this test run (never the shared `test` database)."""
+@contextmanager
+def new_postgres_database(prefix: str) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database on TEST_DATABASE_URL's server, dropped afterwards.
+
+    Never the shared `test` database itself; skipped locally (failed in CI) without TEST_DATABASE_URL.
+    """
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
         _unavailable("TEST_DATABASE_URL")
     assert base is not None
-    name = f"reablement_test_{os.getpid()}_{secrets.token_hex(4)}"
+    name = f"{prefix}_{os.getpid()}_{secrets.token_hex(4)}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(base).set(database=name).render_as_string(hide_password=False)
-    migrated_app(url)
-    db.dispose()
-    yield url
-    db.dispose()
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database for this test run (never the shared `test` database)."""
+    with new_postgres_database("reablement_test") as url:
+        migrated_app(url)
+        db.dispose()
+        yield url
+        db.dispose()
 
 
 @pytest.fixture(scope="session")

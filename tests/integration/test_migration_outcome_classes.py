@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 import uuid
 from collections.abc import Iterator
 from datetime import date
@@ -12,12 +10,11 @@ from pathlib import Path
 import pytest
 from alembic import command
 from sqlalchemy import Engine, create_engine, insert, inspect, select, text
-from sqlalchemy.engine import make_url
 
 from service.cli.db import alembic_config
 from service.domain.outcomes import OUTCOMES, outcome_classes
 from service.models import Episode, EpisodeState, Provider, utcnow
-from tests.conftest import _unavailable
+from tests.conftest import new_postgres_database
 
 CLASS_COLUMNS = ("completed", "ascof_2a_numerator", "ascof_2a_denominator")
 
@@ -30,20 +27,10 @@ def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Eng
         yield engine
         engine.dispose()
         return
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        _unavailable("TEST_DATABASE_URL")
-    assert base is not None
-    name = f"reablement_migration_{os.getpid()}_{secrets.token_hex(4)}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = create_engine(make_url(base).set(database=name))
-    yield engine
-    engine.dispose()
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with new_postgres_database("reablement_migration") as url:
+        engine = create_engine(url)
+        yield engine
+        engine.dispose()
 
 
 def _migrate(engine: Engine, revision: str, down: bool = False) -> None:
