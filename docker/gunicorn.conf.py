@@ -7,9 +7,7 @@ the service and its floor app with exactly these settings).
 
 from __future__ import annotations
 
-import gc
 import os
-from typing import Any
 
 from service.server_errors import install_json_errors
 
@@ -80,15 +78,3 @@ install_json_errors()
 
 # Name the processes in `ps` so the API is told apart from the RQ worker.
 proc_name = os.environ.get("GUNICORN_PROC_NAME", "reablement-api")
-
-
-def post_worker_init(worker: Any) -> None:
-    """Once a worker has loaded the app, move everything alive into the collector's permanent generation.
-
-    The app's modules, SQLAlchemy and marshmallow metadata are ~140,000 objects that live as
-    long as the process; every full (oldest-generation) collection walked them all, a pause of
-    42-52 ms measured in-process (`gc.collect()` after `import wsgi`), which landed on whatever
-    request was running: the p99 of POST /visits at a paced 100/s sat at that figure.
-    After `gc.freeze()` a full collection walks only what was allocated since (0.001 ms here).
-    """
-    gc.freeze()

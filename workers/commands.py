@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
@@ -24,7 +22,6 @@ def worker_command(burst: bool) -> None:
     if queue is None:
         raise click.ClickException("REDIS_URL is not set: jobs run in-process and need no worker.")
     db.dispose(current_app._get_current_object())  # type: ignore[attr-defined]
-    gc.freeze()  # full collections skip the loaded app's objects, as in the API workers (docker/gunicorn.conf.py)
     worker = SimpleWorker([queue], connection=queue.connection, serializer=JSONSerializer)
     worker.work(burst=burst, with_scheduler=True)
 
