@@ -219,21 +219,16 @@ class OpenStreams:
 
 
 def open_streams(session: Session, episode_ids: Sequence[uuid.UUID], keys: Sequence[str]) -> OpenStreams:
-    """Lock these stream heads in id order (so batches cannot deadlock), read the keys, reserve a sequence per key.
+    """Lock these stream heads (`lock_heads`), then read the keys and reserve a sequence number per key.
 
-    On PostgreSQL two plain statements (`_LOCK_HEADS`, then `_KEYS_AND_SEQUENCES`), elsewhere
-    three (`lock_heads`, `recorded_under`, `allocate_sequences`): the same reads.
+    On PostgreSQL the keys and sequence numbers are one plain statement (`_KEYS_AND_SEQUENCES`),
+    elsewhere `recorded_under` and `allocate_sequences`: the same reads.
     """
-    session.flush()  # ORM changes of this transaction (a command's append) first: these reads bypass the ORM
+    heads = lock_heads(session, episode_ids)
     if session.get_bind().dialect.name != "postgresql":
-        return OpenStreams(lock_heads(session, episode_ids), recorded_under(session, keys),
-                           allocate_sequences(session, len(keys)) if keys else [])
-    connection = session.connection()
-    streams = OpenStreams({}, {}, [])
-    for head_id, provider_id, version, last_hash, facts in connection.exec_driver_sql(
-            _LOCK_HEADS, {"episode_ids": sorted(set(episode_ids))}):
-        streams.heads[head_id] = LockedHead(head_id, provider_id, version, last_hash, facts)
-    rows = connection.exec_driver_sql(_KEYS_AND_SEQUENCES, {"keys": sorted(set(keys)), "count": len(keys)})
+        return OpenStreams(heads, recorded_under(session, keys), allocate_sequences(session, len(keys)) if keys else [])
+    streams = OpenStreams(heads, {}, [])
+    rows = session.connection().exec_driver_sql(_KEYS_AND_SEQUENCES, {"keys": sorted(set(keys)), "count": len(keys)})
     for event_id, episode_id, key, content_hash, recorded_at, sequence in rows:
         if key is None:
             streams.sequences.append(sequence)
@@ -261,11 +256,20 @@ SELECT NULL, NULL, NULL, NULL, NULL, nextval('event_sequence') FROM generate_ser
 
 
 def lock_heads(session: Session, episode_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, LockedHead]:
-    """Lock these stream heads in id order (so batches cannot deadlock) and read them; missing ids are absent."""
+    """Lock these stream heads in id order (so batches cannot deadlock) and read them; missing ids are absent.
+
+    On PostgreSQL a plain statement (`_LOCK_HEADS`: no compilation per call), elsewhere the same as Core.
+    """
     session.flush()  # ORM changes of this transaction (a command's append) first: these reads bypass the ORM
-    statement = (select(_heads.c.id, _heads.c.provider_id, _heads.c.version, _heads.c.last_hash, _heads.c.facts)
-                 .where(_heads.c.id.in_(sorted(set(episode_ids)))).order_by(_heads.c.id).with_for_update())
-    return {row.id: LockedHead(*row) for row in session.connection().execute(statement)}
+    ids = sorted(set(episode_ids))
+    if session.get_bind().dialect.name == "postgresql":
+        rows = session.connection().exec_driver_sql(_LOCK_HEADS, {"episode_ids": ids})
+    else:
+        rows = session.connection().execute(
+            select(_heads.c.id, _heads.c.provider_id, _heads.c.version, _heads.c.last_hash, _heads.c.facts)
+            .where(_heads.c.id.in_(ids)).order_by(_heads.c.id).with_for_update())
+    return {head_id: LockedHead(head_id, provider_id, version, last_hash, facts)
+            for head_id, provider_id, version, last_hash, facts in rows}
 
 
 def recorded_under(session: Session, keys: Sequence[str]) -> dict[str, Recorded]:
